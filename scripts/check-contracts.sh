@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Contract checks for CI: buf lint, generated code up to date, no breaking change
+# against the previous commit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npx buf lint
+
+npx buf generate
+if ! git diff --quiet --exit-code -- gen || [ -n "$(git ls-files --others --exclude-standard gen)" ]; then
+  echo "generated code in gen/ is stale: run 'npm run generate' and commit the result" >&2
+  git status --short gen >&2
+  exit 1
+fi
+
+# The previous commit's contracts, built with today's third-party protos
+# (third_party/ is git-ignored, so a plain git input could not resolve imports).
+if git rev-parse -q --verify HEAD~1 >/dev/null && git cat-file -e HEAD~1:proto 2>/dev/null; then
+  previous=$(mktemp -d)
+  trap 'rm -rf "$previous"' EXIT
+  git archive HEAD~1 proto buf.yaml | tar -x -C "$previous"
+  cp -r third_party "$previous/"
+  (cd "$previous" && npx --prefix "$OLDPWD" buf build -o image.binpb)
+  npx buf breaking --against "$previous/image.binpb"
+  echo "buf breaking: no breaking change against HEAD~1"
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Copies the third-party .proto files we import into third_party/proto (git-ignored).
+# The Buf Schema Registry is unreachable here, so they come from registry packages:
+#   google/api/*        npm google-proto-files
+#   grpc/health/v1      npm grpc-health-check
+#   buf/validate        Maven Central jar build.buf:protovalidate (cached outside the repo)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PROTOVALIDATE_VERSION="${PROTOVALIDATE_VERSION:-1.3.0}"
+CACHE="${DOCMESH_CACHE:-$HOME/.cache/docmesh}"
+OUT=third_party/proto
+
+mkdir -p "$OUT/google/api" "$OUT/grpc/health/v1" "$OUT/buf/validate"
+for f in annotations http field_behavior resource; do
+  cp node_modules/google-proto-files/google/api/$f.proto "$OUT/google/api/"
+done
+cp node_modules/grpc-health-check/proto/health/v1/health.proto "$OUT/grpc/health/v1/health.proto"
+
+jar="$CACHE/protovalidate/protovalidate-$PROTOVALIDATE_VERSION.jar"
+if [ ! -f "$jar" ]; then
+  mkdir -p "$(dirname "$jar")"
+  mvn -q -B dependency:copy -Dartifact="build.buf:protovalidate:$PROTOVALIDATE_VERSION:jar" \
+    -DoutputDirectory="$(dirname "$jar")" >&2
+fi
+unzip -o -q "$jar" 'buf/validate/validate.proto' -d "$OUT"

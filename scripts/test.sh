@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one test command (npm test): brings the real backing services up when they
+# are not running, then runs every vitest project. A service that cannot start
+# fails the run, naming the service; integration tests are never skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CACHE="${DOCMESH_CACHE:-$HOME/.cache/docmesh}"
+
+if ! bash scripts/services/services.sh up; then
+  echo "npm test: the backing services did not come up (see the message above and $CACHE/run/logs/)" >&2
+  exit 1
+fi
+set -a
+# shellcheck disable=SC1091
+source "$CACHE/run/services.env"
+set +a
+
+exec npx vitest run "$@"

@@ -1,0 +1,188 @@
+// Every environment variable Docmesh reads, with its default and meaning.
+// Parsed and validated here, once; the rest of the code receives plain values.
+
+export type Mode = "embedded" | "cluster";
+export type AiProviderName = "builtin" | "ollama";
+
+interface Setting<T> {
+  env: string;
+  default: string;
+  doc: string;
+  parse: (raw: string, env: string) => T;
+}
+
+function text(raw: string): string {
+  return raw;
+}
+
+function integer(min: number, max: number) {
+  return (raw: string, env: string): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${env} must be an integer in [${min}, ${max}], got "${raw}"`);
+    }
+    return value;
+  };
+}
+
+function fraction(raw: string, env: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw new ConfigError(`${env} must be a number in [0, 1], got "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(...choices: T[]) {
+  return (raw: string, env: string): T => {
+    if (!(choices as string[]).includes(raw)) {
+      throw new ConfigError(`${env} must be one of ${choices.join(", ")}, got "${raw}"`);
+    }
+    return raw as T;
+  };
+}
+
+function list(raw: string): string[] {
+  return raw
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export const SETTINGS = {
+  mode: {
+    env: "DOCMESH_MODE",
+    default: "embedded",
+    doc: "embedded: one process, no external servers, data on local disk. cluster: the real engines below.",
+    parse: oneOf<Mode>("embedded", "cluster"),
+  },
+  host: { env: "DOCMESH_HOST", default: "127.0.0.1", doc: "Address the API server binds to.", parse: text },
+  port: {
+    env: "DOCMESH_PORT",
+    default: "8080",
+    doc: "Port serving Connect, gRPC and gRPC-Web (HTTP/1.1 and h2c).",
+    parse: integer(0, 65535),
+  },
+  dataDir: {
+    env: "DOCMESH_DATA_DIR",
+    default: ".docmesh/data",
+    doc: "Embedded mode: where documents, metadata, index and event log are kept.",
+    parse: text,
+  },
+  maxUploadBytes: {
+    env: "DOCMESH_MAX_UPLOAD_BYTES",
+    default: String(50 * 1024 * 1024),
+    doc: "Largest one-call upload; larger ones get RESOURCE_EXHAUSTED (use CreateUpload).",
+    parse: integer(1, 64 * 1024 * 1024),
+  },
+  reviewThreshold: {
+    env: "DOCMESH_REVIEW_THRESHOLD",
+    default: "0.5",
+    doc: "Below this classification or field confidence a document is marked NEEDS_REVIEW.",
+    parse: fraction,
+  },
+  aiProvider: {
+    env: "DOCMESH_AI_PROVIDER",
+    default: "builtin",
+    doc: "builtin (no server) or ollama.",
+    parse: oneOf<AiProviderName>("builtin", "ollama"),
+  },
+  ollamaUrl: {
+    env: "DOCMESH_OLLAMA_URL",
+    default: "http://127.0.0.1:11434",
+    doc: "Ollama server.",
+    parse: text,
+  },
+  ollamaModel: {
+    env: "DOCMESH_OLLAMA_MODEL",
+    default: "gemma3-270m",
+    doc: "Ollama model for classification and extraction.",
+    parse: text,
+  },
+  ollamaEmbedModel: {
+    env: "DOCMESH_OLLAMA_EMBED_MODEL",
+    default: "all-minilm",
+    doc: "Ollama model for embeddings.",
+    parse: text,
+  },
+  kafkaBrokers: {
+    env: "DOCMESH_KAFKA_BROKERS",
+    default: "127.0.0.1:59092",
+    doc: "Cluster mode: comma-separated Kafka bootstrap brokers.",
+    parse: list,
+  },
+  schemaRegistryUrl: {
+    env: "DOCMESH_SCHEMA_REGISTRY_URL",
+    default: "http://127.0.0.1:58081/apis/ccompat/v7",
+    doc: "Cluster mode: Confluent-compatible schema registry.",
+    parse: text,
+  },
+  databaseUrl: {
+    env: "DOCMESH_DATABASE_URL",
+    default: "postgres://docmesh@127.0.0.1:55432/docmesh",
+    doc: "Cluster mode: PostgreSQL connection URL.",
+    parse: text,
+  },
+  s3Endpoint: {
+    env: "DOCMESH_S3_ENDPOINT",
+    default: "http://127.0.0.1:59000",
+    doc: "Cluster mode: S3-compatible endpoint (MinIO).",
+    parse: text,
+  },
+  s3AccessKey: { env: "DOCMESH_S3_ACCESS_KEY", default: "docmesh", doc: "S3 access key.", parse: text },
+  s3SecretKey: {
+    env: "DOCMESH_S3_SECRET_KEY",
+    default: "docmesh-secret",
+    doc: "S3 secret key.",
+    parse: text,
+  },
+  s3Bucket: { env: "DOCMESH_S3_BUCKET", default: "docmesh", doc: "S3 bucket for originals.", parse: text },
+  opensearchUrl: {
+    env: "DOCMESH_OPENSEARCH_URL",
+    default: "http://127.0.0.1:59200",
+    doc: "Cluster mode: OpenSearch node.",
+    parse: text,
+  },
+  partitions: {
+    env: "DOCMESH_EVENT_PARTITIONS",
+    default: "6",
+    doc: "Partitions of the document-events topic (embedded log and Kafka).",
+    parse: integer(1, 256),
+  },
+  logLevel: {
+    env: "DOCMESH_LOG_LEVEL",
+    default: "info",
+    doc: "debug, info, warn or error.",
+    parse: oneOf("debug", "info", "warn", "error"),
+  },
+} satisfies Record<string, Setting<unknown>>;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: ReturnType<Settings[K]["parse"]> };
+
+/** Reads every setting from `env`, failing with all problems at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting<unknown>][]) {
+    const raw = env[setting.env];
+    try {
+      config[key] = setting.parse(raw === undefined || raw === "" ? setting.default : raw, setting.env);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
+  return { ...(config as Config), ...overrides };
+}
+
+/** The settings table, for --help and docs. */
+export function describeSettings(): string {
+  return Object.values(SETTINGS as Record<string, Setting<unknown>>)
+    .map((s) => `  ${s.env.padEnd(30)} ${s.doc}\n  ${"".padEnd(30)} default: ${s.default}`)
+    .join("\n");
+}
