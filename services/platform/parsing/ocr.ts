@@ -1,0 +1,48 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { createWorker, type Worker as TesseractWorker } from "tesseract.js";
+
+/**
+ * OCR with tesseract.js and the English LSTM model shipped in the `@tesseract.js-data/eng` npm
+ * package: nothing is downloaded at run time (`langPath` is a local directory, cache disabled).
+ * One tesseract worker is created lazily and reused for every image in this thread.
+ */
+const require = createRequire(import.meta.url);
+
+export function tesseractLangPath(): string {
+  const pkg = require.resolve("@tesseract.js-data/eng/package.json");
+  return path.join(path.dirname(pkg), "4.0.0_best_int");
+}
+
+let workerPromise: Promise<TesseractWorker> | undefined;
+
+function getWorker(): Promise<TesseractWorker> {
+  workerPromise ??= createWorker("eng", 1, {
+    langPath: tesseractLangPath(),
+    gzip: true,
+    cacheMethod: "none",
+  }).catch((err: unknown) => {
+    workerPromise = undefined;
+    throw err;
+  });
+  return workerPromise;
+}
+
+export interface OcrResult {
+  text: string;
+  /** Tesseract's mean word confidence, 0–100. */
+  confidence: number;
+}
+
+/** Recognises one image (PNG, JPEG, TIFF, BMP bytes). */
+export async function ocrImage(image: Uint8Array): Promise<OcrResult> {
+  const worker = await getWorker();
+  const { data } = await worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+  return { text: data.text, confidence: data.confidence };
+}
+
+export async function terminateOcr(): Promise<void> {
+  const w = workerPromise;
+  workerPromise = undefined;
+  if (w) await (await w).terminate();
+}

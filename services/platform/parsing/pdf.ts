@@ -1,0 +1,206 @@
+import { ParseError } from "./errors.ts";
+import { cleanText, type FormatResult } from "./format.ts";
+import { ocrImage } from "./ocr.ts";
+
+/** Pages whose text layer has fewer non-space characters than this are treated as scans. */
+export const MIN_TEXT_LAYER_CHARS = 16;
+/** At most this many scanned pages of one PDF are OCRed (each costs ~1–2 s). */
+export const MAX_OCR_PAGES = 20;
+/** Render scans at about 300 dpi, capped so the longer side stays under this many pixels. */
+const OCR_DPI = 300;
+const OCR_MAX_SIDE = 3500;
+
+interface PdfTextItem {
+  str: string;
+  transform: number[];
+  width: number;
+  height: number;
+  hasEOL?: boolean;
+}
+
+/** Rebuilds reading lines from positioned text runs: group by baseline, order by x, space by gaps. */
+export function layoutLines(items: readonly PdfTextItem[]): string {
+  type Run = { x: number; y: number; w: number; h: number; s: string };
+  const runs: Run[] = [];
+  for (const it of items) {
+    if (typeof it.str !== "string" || it.str.length === 0) continue;
+    const t = it.transform;
+    const h = Math.abs(it.height || (t[3] ?? 0) || (t[0] ?? 0)) || 1;
+    runs.push({ x: t[4] ?? 0, y: t[5] ?? 0, w: Math.abs(it.width), h, s: it.str });
+  }
+  runs.sort((a, b) => b.y - a.y || a.x - b.x);
+  const lines: Run[][] = [];
+  let current: Run[] = [];
+  let lineY = Number.NaN;
+  let lineH = 0;
+  for (const r of runs) {
+    if (current.length > 0 && Math.abs(r.y - lineY) <= 0.45 * Math.max(lineH, r.h)) {
+      current.push(r);
+      lineH = Math.max(lineH, r.h);
+    } else {
+      if (current.length > 0) lines.push(current);
+      current = [r];
+      lineY = r.y;
+      lineH = r.h;
+    }
+  }
+  if (current.length > 0) lines.push(current);
+  const out: string[] = [];
+  for (const line of lines) {
+    line.sort((a, b) => a.x - b.x);
+    let s = "";
+    let end = Number.NEGATIVE_INFINITY;
+    for (const r of line) {
+      const gap = r.x - end;
+      if (s.length > 0 && !s.endsWith(" ") && !r.s.startsWith(" ")) {
+        if (gap > 2.5 * r.h) s += "   ";
+        else if (gap > 0.18 * r.h) s += " ";
+      }
+      s += r.s;
+      end = Math.max(end, r.x + r.w);
+    }
+    out.push(s.replace(/\s+$/, ""));
+  }
+  return out.join("\n");
+}
+
+type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+let pdfjsPromise: Promise<PdfJs> | undefined;
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjsPromise ??= import("pdfjs-dist/legacy/build/pdf.mjs");
+  return pdfjsPromise;
+}
+
+/** A PDF must end with %%EOF (possibly followed by a little whitespace or junk); without it the file was cut. */
+function hasEofMarker(bytes: Uint8Array): boolean {
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .subarray(Math.max(0, bytes.byteLength - 2048))
+    .toString("latin1");
+  return tail.includes("%%EOF");
+}
+
+/**
+ * PDF through pdf.js (legacy build for Node): the text layer per page, rebuilt into lines.
+ * A page without a text layer is rendered with pdf.js onto @napi-rs/canvas (pdf.js's optional
+ * Node canvas) at ~300 dpi and OCRed. Password-protected files fail with `encrypted`.
+ */
+export async function parsePdf(bytes: Uint8Array): Promise<FormatResult> {
+  if (!hasEofMarker(bytes)) throw new ParseError("malformed", "pdf: no %%EOF marker at the end (truncated)");
+  const pdfjs = await loadPdfJs();
+  // pdf.js may detach the buffer it is given, so give it a copy.
+  const data = new Uint8Array(bytes);
+  const task = pdfjs.getDocument({
+    data,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+    verbosity: 0,
+  });
+  let doc: Awaited<typeof task.promise>;
+  try {
+    doc = await task.promise;
+  } catch (err) {
+    const e = err as Error;
+    if (e?.name === "PasswordException")
+      throw new ParseError("encrypted", `pdf: password required (${e.message})`);
+    throw new ParseError("malformed", `pdf: ${e?.message ?? String(err)}`);
+  }
+  try {
+    const pages: string[] = [];
+    let ocr = false;
+    let ocrPages = 0;
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      let text = "";
+      try {
+        const content = await page.getTextContent();
+        text = layoutLines(content.items as PdfTextItem[]);
+      } catch {
+        text = "";
+      }
+      if (
+        text.replace(/\s/g, "").length < MIN_TEXT_LAYER_CHARS &&
+        ocrPages < MAX_OCR_PAGES &&
+        (await paintsImages(page, pdfjs.OPS))
+      ) {
+        const scanned = await ocrPage(doc, page);
+        if (scanned !== undefined) {
+          ocrPages++;
+          ocr = true;
+          if (scanned.replace(/\s/g, "").length > text.replace(/\s/g, "").length) text = scanned;
+        }
+      }
+      pages.push(cleanText(text));
+      page.cleanup();
+    }
+    return { pages, ocr };
+  } catch (err) {
+    if (err instanceof ParseError) throw err;
+    throw new ParseError("malformed", `pdf: ${(err as Error)?.message ?? String(err)}`);
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** Only pages that paint raster images can hold a scan worth OCRing (a blank page has nothing to read). */
+async function paintsImages(
+  page: { getOperatorList(): Promise<{ fnArray: number[] }> },
+  ops: Record<string, number>,
+): Promise<boolean> {
+  const wanted = new Set(
+    [
+      ops.paintImageXObject,
+      ops.paintInlineImageXObject,
+      ops.paintImageXObjectRepeat,
+      ops.paintImageMaskXObject,
+    ].filter((v): v is number => typeof v === "number"),
+  );
+  try {
+    const list = await page.getOperatorList();
+    return list.fnArray.some((fn) => wanted.has(fn));
+  } catch {
+    return true;
+  }
+}
+
+interface CanvasLike {
+  encode?: (format: "png") => Promise<Uint8Array>;
+  toBuffer?: (mime: "image/png") => Uint8Array;
+}
+
+/** Renders one page and OCRs it; undefined when no canvas implementation is available. */
+async function ocrPage(
+  doc: { canvasFactory?: unknown },
+  page: {
+    getViewport(o: { scale: number }): { width: number; height: number };
+    render(o: unknown): { promise: Promise<void> };
+  },
+): Promise<string | undefined> {
+  const base = page.getViewport({ scale: 1 });
+  const scale = Math.min(OCR_DPI / 72, OCR_MAX_SIDE / Math.max(base.width, base.height, 1));
+  const viewport = page.getViewport({ scale });
+  const factory = doc.canvasFactory as
+    | {
+        create(w: number, h: number): { canvas: CanvasLike; context: unknown };
+        destroy(c: unknown): void;
+      }
+    | undefined;
+  if (!factory) return undefined;
+  let target: { canvas: CanvasLike; context: unknown };
+  try {
+    target = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  } catch {
+    return undefined; // no @napi-rs/canvas: the page stays without text
+  }
+  try {
+    await page.render({ canvasContext: target.context, viewport, canvas: target.canvas }).promise;
+    const png = target.canvas.encode
+      ? await target.canvas.encode("png")
+      : target.canvas.toBuffer?.("image/png");
+    if (!png) return undefined;
+    return (await ocrImage(png)).text;
+  } finally {
+    factory.destroy(target);
+  }
+}

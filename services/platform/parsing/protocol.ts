@@ -1,0 +1,14 @@
+import type { ParseFailureReason } from "./errors.ts";
+import type { ParsedDocument } from "./types.ts";
+
+/** Messages between parser.ts and worker.ts. */
+export interface WorkerRequest {
+  id: number;
+  bytes: ArrayBuffer;
+  mediaType: string;
+  maxUncompressedBytes: number;
+}
+
+export type WorkerReply =
+  | { id: number; ok: true; doc: ParsedDocument }
+  | { id: number; ok: false; reason: ParseFailureReason; message: string };

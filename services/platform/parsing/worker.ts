@@ -1,0 +1,33 @@
+import { parentPort } from "node:worker_threads";
+import { parseInThisThread } from "./dispatch.ts";
+import { ParseError } from "./errors.ts";
+import type { WorkerReply, WorkerRequest } from "./protocol.ts";
+
+// The parsing worker thread: one job at a time, sent by parser.ts. A job that hangs or blows the
+// heap is dealt with by the parent (terminate / resourceLimits), never here.
+const port = parentPort;
+if (!port) throw new Error("parsing worker must run in a worker thread");
+
+port.on("message", async (req: WorkerRequest) => {
+  let reply: WorkerReply;
+  try {
+    const doc = await parseInThisThread(new Uint8Array(req.bytes), req.mediaType, {
+      maxUncompressedBytes: req.maxUncompressedBytes,
+    });
+    reply = { id: req.id, ok: true, doc };
+  } catch (err) {
+    if (err instanceof ParseError)
+      reply = { id: req.id, ok: false, reason: err.reason, message: err.message };
+    else if (err instanceof RangeError && /allocation|memory|Array buffer/i.test(err.message)) {
+      reply = { id: req.id, ok: false, reason: "memory", message: err.message };
+    } else {
+      reply = {
+        id: req.id,
+        ok: false,
+        reason: "malformed",
+        message: (err as Error)?.message ?? String(err),
+      };
+    }
+  }
+  port.postMessage(reply);
+});
