@@ -1,0 +1,87 @@
+// The event-bus port. Every service publishes and consumes through it; Kafka and
+// the embedded durable log implement it and pass one contract suite (test/contract/bus).
+
+export interface OutgoingRecord {
+  /** Partitioning key: the document id, so a document's events stay in order. */
+  key: string;
+  value: Uint8Array;
+  headers?: Record<string, string>;
+}
+
+export interface BusRecord {
+  topic: string;
+  partition: number;
+  /** Position in the partition, as a decimal string (Kafka offsets exceed 2^53 in theory). */
+  offset: string;
+  key: string;
+  value: Uint8Array;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** Retention in milliseconds; -1 keeps forever. */
+  retentionMs: number;
+}
+
+export interface RetryPolicy {
+  /** Attempts in place before a retriable failure is dead-lettered (a non-retriable one goes at once). */
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export interface HandlerContext {
+  /** 1 for the first try. */
+  attempt: number;
+  /** Aborted when the partition is revoked or the consumer stops. */
+  signal: AbortSignal;
+  /** Keeps group membership alive during long work. */
+  heartbeat(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  groupId: string;
+  topic: string;
+  /** Where dead letters go; they carry headers dlq.topic, dlq.partition, dlq.offset, dlq.error, dlq.attempts. */
+  deadLetterTopic: string;
+  retry?: Partial<RetryPolicy>;
+  /**
+   * Called once per record, in order within a partition. The offset is committed only
+   * after it resolves. Throwing a non-retriable error (or exhausting retries)
+   * dead-letters the record and moves on.
+   */
+  handler(record: BusRecord, context: HandlerContext): Promise<void>;
+}
+
+export interface Subscription {
+  /** Drains in-flight work, commits, and leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface EventBus {
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /** Resolves once every record is durably acknowledged (acks=all / fsync). */
+  publish(topic: string, records: OutgoingRecord[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 100, maxBackoffMs: 10_000 };
+
+/** Exponential backoff with full jitter. */
+export function backoffMs(policy: RetryPolicy, attempt: number, random = Math.random): number {
+  const ceiling = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Header names on dead-lettered records. */
+export const DLQ_HEADERS = {
+  topic: "dlq.topic",
+  partition: "dlq.partition",
+  offset: "dlq.offset",
+  error: "dlq.error",
+  attempts: "dlq.attempts",
+} as const;
