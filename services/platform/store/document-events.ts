@@ -1,0 +1,60 @@
+// Appending a document's next event: one sequence number, written to the outbox
+// (for the relay to publish) and to the progress log (for watchers to resume from),
+// inside the caller's transaction.
+import { randomUUID } from "node:crypto";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { DocumentStatus } from "../../../gen/docmesh/document/v1/document_pb.ts";
+import { type DocumentEvent, DocumentEventSchema } from "../../../gen/docmesh/events/v1/document_event_pb.ts";
+import { batchName } from "./rows.ts";
+import type { SqlExecutor } from "./sql.ts";
+
+export type EventPayload = DocumentEvent["payload"];
+
+export interface EventTarget {
+  id: string;
+  tenant: string;
+  correlation_id: string;
+  batch_id: string | null;
+  /** The sequence the new event takes: the row's sequence after it was incremented. */
+  sequence: number;
+}
+
+export interface EventHeaders {
+  traceparent?: string;
+}
+
+/** Writes the event to the outbox and the progress log; returns it. */
+export async function appendEvent(
+  tx: SqlExecutor,
+  topic: string,
+  target: EventTarget,
+  status: DocumentStatus,
+  payload: EventPayload,
+  headers: EventHeaders = {},
+): Promise<DocumentEvent> {
+  const event = create(DocumentEventSchema, {
+    eventId: randomUUID(),
+    documentId: target.id,
+    tenant: target.tenant,
+    correlationId: target.correlation_id,
+    sequence: BigInt(target.sequence),
+    eventTime: timestampFromDate(new Date()),
+    batch: batchName(target.batch_id),
+    status,
+    payload,
+  });
+  const bytes = toBinary(DocumentEventSchema, event);
+  const outboxHeaders: Record<string, string> = { "correlation-id": target.correlation_id, ...headers };
+  await tx.query("INSERT INTO outbox (document_id, topic, payload, headers) VALUES ($1, $2, $3, $4)", [
+    target.id,
+    topic,
+    bytes,
+    JSON.stringify(outboxHeaders),
+  ]);
+  await tx.query(
+    "INSERT INTO progress_log (document_id, sequence, tenant, batch_id, payload) VALUES ($1, $2, $3, $4, $5)",
+    [target.id, target.sequence, target.tenant, target.batch_id, bytes],
+  );
+  return event;
+}
