@@ -1,0 +1,212 @@
+// BlobStore on a local directory (embedded mode).
+//
+// Layout under `root`:
+//   objects/<key>~   one file per blob. The "~" suffix can never appear in a key segment, so the
+//                    blob "a" (file "a~") and the blob "a/b" (directory "a") never collide.
+//   tmp/             in-flight writes; a write is temp file → fsync → rename → fsync(dir), so a
+//                    reader sees the old bytes or the new bytes, never a torn file.
+//
+// Presigned PUTs imitate S3: presignPut returns
+//   `${publicBaseUrl}/blobs/<key>?expires=<unix seconds>&signature=<hex HMAC-SHA256>`
+// and signed-upload-handler.ts verifies it and streams the body in through putStream().
+
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { constants as fsConstants } from "node:fs";
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { DocmeshError, exhausted, invalid, notFound, unavailable } from "../errors.ts";
+import type { BlobInfo, BlobStore } from "./blobs.ts";
+import { validateKey } from "./keys.ts";
+
+export interface FilesystemBlobStoreOptions {
+  /** Directory holding the blobs; created by ensure(). */
+  root: string;
+  /** Origin (and optional path prefix) clients reach the signed-upload handler at, e.g. http://127.0.0.1:8080 */
+  publicBaseUrl: string;
+  /** Secret for presigned URLs (at least 16 bytes). */
+  signingKey: string | Uint8Array;
+  /** Clock in milliseconds, for tests. */
+  now?: () => number;
+}
+
+export type UploadVerdict = "ok" | "bad_signature" | "expired";
+
+const FILE_SUFFIX = "~";
+
+export class FilesystemBlobStore implements BlobStore {
+  readonly root: string;
+  private readonly objects: string;
+  private readonly tmp: string;
+  private readonly publicBaseUrl: string;
+  private readonly signingKey: Buffer;
+  private readonly now: () => number;
+
+  constructor(options: FilesystemBlobStoreOptions) {
+    this.root = options.root;
+    this.objects = join(options.root, "objects");
+    this.tmp = join(options.root, "tmp");
+    this.publicBaseUrl = options.publicBaseUrl.replace(/\/+$/, "");
+    this.signingKey = Buffer.from(options.signingKey);
+    if (this.signingKey.length < 16) throw invalid("blob signing key must be at least 16 bytes");
+    this.now = options.now ?? Date.now;
+  }
+
+  async ensure(): Promise<void> {
+    await mkdir(this.objects, { recursive: true });
+    await mkdir(this.tmp, { recursive: true });
+  }
+
+  async put(key: string, bytes: Uint8Array, _contentType: string): Promise<void> {
+    const target = this.pathOf(key);
+    await this.writeAtomically(target, async (handle) => {
+      await handle.writeFile(bytes);
+      return bytes.byteLength;
+    });
+  }
+
+  /**
+   * Streams `source` into the blob atomically. Throws DocmeshError exhausted (and keeps the old
+   * bytes) once more than `maxBytes` arrive. Returns the number of bytes written.
+   */
+  async putStream(key: string, source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<number> {
+    const target = this.pathOf(key);
+    return this.writeAtomically(target, async (handle) => {
+      let total = 0;
+      for await (const chunk of source) {
+        total += chunk.byteLength;
+        if (total > maxBytes) throw exhausted(`upload exceeds the limit of ${maxBytes} bytes`);
+        await handle.write(chunk);
+      }
+      return total;
+    });
+  }
+
+  async get(key: string): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await readFile(this.pathOf(key)));
+    } catch (error) {
+      throw mapFsError(error, key);
+    }
+  }
+
+  async stat(key: string): Promise<BlobInfo | undefined> {
+    try {
+      const info = await stat(this.pathOf(key));
+      return info.isFile() ? { size: info.size } : undefined;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw mapFsError(error, key);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      await unlink(path);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw mapFsError(error, key);
+    }
+    await this.pruneEmptyDirectories(dirname(path));
+  }
+
+  async presignPut(key: string, expirySeconds: number): Promise<string> {
+    validateKey(key);
+    if (!Number.isInteger(expirySeconds) || expirySeconds < 1) {
+      throw invalid("presign expiry must be a positive integer number of seconds");
+    }
+    const expires = Math.floor(this.now() / 1000) + expirySeconds;
+    const path = key.split("/").map(encodeURIComponent).join("/");
+    return `${this.publicBaseUrl}/blobs/${path}?expires=${expires}&signature=${this.sign(key, expires)}`;
+  }
+
+  /** Checks a presigned URL's parameters: the signature first (403), then the expiry (410). */
+  verifyUpload(key: string, expires: string | null, signature: string | null): UploadVerdict {
+    if (
+      expires === null ||
+      signature === null ||
+      !/^\d{1,12}$/.test(expires) ||
+      !/^[0-9a-f]{64}$/.test(signature)
+    ) {
+      return "bad_signature";
+    }
+    const expected = Buffer.from(this.sign(key, Number(expires)), "hex");
+    if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) return "bad_signature";
+    if (Number(expires) * 1000 < this.now()) return "expired";
+    return "ok";
+  }
+
+  async close(): Promise<void> {}
+
+  private sign(key: string, expires: number): string {
+    return createHmac("sha256", this.signingKey).update(`PUT\n${key}\n${expires}`).digest("hex");
+  }
+
+  private pathOf(key: string): string {
+    return join(this.objects, ...validateKey(key).split("/")) + FILE_SUFFIX;
+  }
+
+  private async writeAtomically(
+    target: string,
+    write: (handle: import("node:fs/promises").FileHandle) => Promise<number>,
+  ): Promise<number> {
+    const temp = join(this.tmp, `${randomBytes(12).toString("hex")}.tmp`);
+    let handle: import("node:fs/promises").FileHandle | undefined;
+    try {
+      handle = await open(temp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o640);
+      const written = await write(handle);
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      await mkdir(dirname(target), { recursive: true });
+      await rename(temp, target);
+      await fsyncDirectory(dirname(target));
+      return written;
+    } catch (error) {
+      await handle?.close().catch(() => {});
+      await rm(temp, { force: true }).catch(() => {});
+      if (error instanceof DocmeshError) throw error;
+      throw mapFsError(error, target);
+    }
+  }
+
+  /** Removes directories left empty by a delete, up to (not including) objects/. */
+  private async pruneEmptyDirectories(directory: string): Promise<void> {
+    let current = directory;
+    while (current.startsWith(this.objects) && current !== this.objects) {
+      try {
+        if ((await readdir(current)).length > 0) return;
+        await rmdir(current);
+      } catch {
+        return; // a concurrent put refilled it, or it is already gone
+      }
+      current = dirname(current);
+    }
+  }
+}
+
+async function fsyncDirectory(directory: string): Promise<void> {
+  try {
+    const handle = await open(directory, fsConstants.O_RDONLY);
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
+}
+
+function mapFsError(error: unknown, key: string): DocmeshError {
+  if (error instanceof DocmeshError) return error;
+  if (isMissing(error)) return notFound(`blob "${key}" not found`);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOSPC" || code === "EDQUOT") return exhausted(`blob storage is full (${code})`);
+  return unavailable(`blob storage failed for "${key}": ${(error as Error).message}`, error);
+}

@@ -1,0 +1,123 @@
+// The BlobStore contract: every adapter (local directory, MinIO) must pass these tests.
+// Usage: blobStoreContract("filesystem", async () => ({ store, cleanup }));
+
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BlobStore } from "../../services/platform/blobs/blobs.ts";
+import { DocmeshError } from "../../services/platform/errors.ts";
+
+export interface BlobStoreSubject {
+  store: BlobStore;
+  /** HTTP status(es) a presigned PUT gets after its URL expired (S3: 403, filesystem handler: 410). */
+  expiredStatuses: number[];
+  cleanup?: () => Promise<void>;
+}
+
+export function blobStoreContract(name: string, makeStore: () => Promise<BlobStoreSubject>): void {
+  describe(`BlobStore contract: ${name}`, () => {
+    let subject: BlobStoreSubject;
+    let store: BlobStore;
+    const prefix = `contract-${randomUUID()}`;
+    const key = (suffix: string) => `${prefix}/${suffix}`;
+
+    beforeAll(async () => {
+      subject = await makeStore();
+      store = subject.store;
+      await store.ensure();
+      await store.ensure(); // idempotent
+    });
+    afterAll(async () => {
+      await subject?.cleanup?.();
+    });
+
+    it("puts, gets and stats bytes exactly", async () => {
+      const bytes = new Uint8Array(randomBytes(70_000));
+      await store.put(key("a/original.pdf"), bytes, "application/pdf");
+      expect(Buffer.from(await store.get(key("a/original.pdf"))).equals(Buffer.from(bytes))).toBe(true);
+      expect(await store.stat(key("a/original.pdf"))).toEqual({ size: 70_000 });
+    });
+
+    it("overwrites a key with new bytes", async () => {
+      await store.put(key("over"), new TextEncoder().encode("first version"), "text/plain");
+      await store.put(key("over"), new TextEncoder().encode("second"), "text/plain");
+      expect(new TextDecoder().decode(await store.get(key("over")))).toBe("second");
+      expect(await store.stat(key("over"))).toEqual({ size: 6 });
+    });
+
+    it("stores an empty blob", async () => {
+      await store.put(key("empty"), new Uint8Array(0), "application/octet-stream");
+      expect((await store.get(key("empty"))).byteLength).toBe(0);
+      expect(await store.stat(key("empty"))).toEqual({ size: 0 });
+    });
+
+    it("keeps a key and a key below it apart", async () => {
+      await store.put(key("nest"), new TextEncoder().encode("parent"), "text/plain");
+      await store.put(key("nest/child"), new TextEncoder().encode("child"), "text/plain");
+      expect(new TextDecoder().decode(await store.get(key("nest")))).toBe("parent");
+      expect(new TextDecoder().decode(await store.get(key("nest/child")))).toBe("child");
+    });
+
+    it("answers not_found for a missing key, and stat answers undefined", async () => {
+      const error = await store.get(key("missing")).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DocmeshError);
+      expect((error as DocmeshError).kind).toBe("not_found");
+      expect((error as DocmeshError).retriable).toBe(false);
+      expect(await store.stat(key("missing"))).toBeUndefined();
+    });
+
+    it("deletes idempotently", async () => {
+      await store.put(key("gone"), new Uint8Array([1, 2, 3]), "application/octet-stream");
+      await store.delete(key("gone"));
+      await store.delete(key("gone"));
+      await store.delete(key("never-existed"));
+      expect(await store.stat(key("gone"))).toBeUndefined();
+      await expect(store.get(key("gone"))).rejects.toMatchObject({ kind: "not_found" });
+    });
+
+    it("rejects keys that could escape the store", async () => {
+      for (const bad of ["../etc/passwd", "a/../../b", "/abs", "a//b", "", "a/./b", "back\\slash"]) {
+        await expect(store.put(bad, new Uint8Array([1]), "text/plain"), bad).rejects.toMatchObject({
+          kind: "invalid",
+        });
+        await expect(store.get(bad), bad).rejects.toMatchObject({ kind: "invalid" });
+      }
+    });
+
+    it("accepts a presigned PUT from a plain HTTP client, then serves the bytes", async () => {
+      const bytes = new Uint8Array(randomBytes(200_000));
+      const url = await store.presignPut(key("uploads/big.bin"), 60);
+      const response = await fetch(url, { method: "PUT", body: bytes });
+      expect(response.status).toBe(200);
+      expect(Buffer.from(await store.get(key("uploads/big.bin"))).equals(Buffer.from(bytes))).toBe(true);
+      expect(await store.stat(key("uploads/big.bin"))).toEqual({ size: 200_000 });
+    });
+
+    it("refuses a presigned PUT whose signature was tampered with", async () => {
+      const url = new URL(await store.presignPut(key("uploads/tampered"), 60));
+      const param = [...url.searchParams.keys()].find((k) => /signature/i.test(k));
+      expect(param).toBeDefined();
+      const signature = url.searchParams.get(param as string) as string;
+      const last = signature.at(-1) === "0" ? "1" : "0";
+      url.searchParams.set(param as string, signature.slice(0, -1) + last);
+      const response = await fetch(url, { method: "PUT", body: new Uint8Array([1, 2, 3]) });
+      expect(response.status).toBe(403);
+      expect(await store.stat(key("uploads/tampered"))).toBeUndefined();
+    });
+
+    it("refuses a presigned PUT to another key than the one signed", async () => {
+      const url = new URL(await store.presignPut(key("uploads/signed-for-this"), 60));
+      url.pathname = url.pathname.replace("signed-for-this", "but-used-for-that");
+      const response = await fetch(url, { method: "PUT", body: new Uint8Array([1]) });
+      expect(response.status).toBe(403);
+      expect(await store.stat(key("uploads/but-used-for-that"))).toBeUndefined();
+    });
+
+    it("refuses a presigned PUT after its expiry", async () => {
+      const url = await store.presignPut(key("uploads/late"), 1);
+      await new Promise((resolve) => setTimeout(resolve, 2_200));
+      const response = await fetch(url, { method: "PUT", body: new Uint8Array([1, 2, 3]) });
+      expect(subject.expiredStatuses).toContain(response.status);
+      expect(await store.stat(key("uploads/late"))).toBeUndefined();
+    });
+  });
+}
