@@ -136,7 +136,7 @@ export const SETTINGS = {
   s3AccessKey: { env: "DOCMESH_S3_ACCESS_KEY", default: "docmesh", doc: "S3 access key.", parse: text },
   s3SecretKey: {
     env: "DOCMESH_S3_SECRET_KEY",
-    default: "docmesh-secret",
+    default: "docmesh-secret-key",
     doc: "S3 secret key.",
     parse: text,
   },

@@ -54,6 +54,11 @@ export interface SubscribeOptions {
    * dead-letters the record and moves on.
    */
   handler(record: BusRecord, context: HandlerContext): Promise<void>;
+  /**
+   * Added for the adapters (optional, so existing callers are unaffected): how long stop() lets the
+   * in-flight handler finish before aborting its signal. Default 30 s.
+   */
+  drainTimeoutMs?: number;
 }
 
 export interface Subscription {

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { unavailable } from "../errors.ts";
+import { DocmeshError, unavailable } from "../errors.ts";
 import type { SqlDatabase, SqlExecutor } from "./sql.ts";
 
 // int8 and numeric come back as numbers: our counts and sequences stay far below 2^53.
@@ -9,6 +9,7 @@ const TRANSIENT_SQLSTATES = new Set(["40001", "40P01", "53300", "57P01", "57P03"
 
 /** Connection-level failures are worth retrying; constraint and syntax errors are not. */
 function classify(error: unknown): unknown {
+  if (error instanceof DocmeshError) return error;
   const { code, severity } = error as { code?: string; severity?: string };
   const networkError = severity === undefined; // server errors always carry a severity
   if (networkError || code?.startsWith("08") || (code !== undefined && TRANSIENT_SQLSTATES.has(code))) {

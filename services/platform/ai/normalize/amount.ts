@@ -81,7 +81,7 @@ export interface AmountMatch {
 // A number: comma/dot/apostrophe thousands groups, or space groups only before a comma decimal
 // part ("120 000,00"), then an optional 1–4 digit decimal part. Optional currency affixes.
 const AMOUNT_RE =
-  /(?<![\p{L}\d.,/:-])(\(?)((?:RM|Rs\.?|[$€£₹¥]|(?:EUR|USD|GBP|INR|MYR|CHF)\s?)?\s?[-−]?\s?)(\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,4})?|\d{1,3}(?: \d{3})+,\d{2}|\d+(?:[.,]\d{1,4})?)(\s?(?:€|EUR|USD|GBP|£)?)(\)?)(?![\d\p{L}]|[.,]\d|%|\s?%)/gu;
+  /(?<![\p{L}\d.,/:-])(\(?)((?:RM|Rs\.?|[$€£₹¥]|(?:EUR|USD|GBP|INR|MYR|CHF)\s?)?\s?[-−]?\s?)(\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,4})?|\d{1,3}(?: \d{3})+,\d{2}|\d+(?:[.,]\d{1,4})?)(\s?(?:€|EUR|USD|GBP|£)?)(\)?)(?![\d\p{L}]|[.,]\d|%|\s?%|[/:-]\d)/gu;
 
 /** Every amount-like number in `text` (percentages, dates, times and identifiers are skipped). */
 export function findAmounts(text: string): AmountMatch[] {
