@@ -19,7 +19,7 @@ done <"$SERVICES_DIR/ports.env"
 
 # Credentials for MinIO (local development only).
 export DOCMESH_S3_ACCESS_KEY="${DOCMESH_S3_ACCESS_KEY:-docmesh}"
-export DOCMESH_S3_SECRET_KEY="${DOCMESH_S3_SECRET_KEY:-docmesh-secret-key}"
+export DOCMESH_S3_SECRET_KEY="${DOCMESH_S3_SECRET_KEY:-docmesh-secret}"
 export DOCMESH_S3_BUCKET="${DOCMESH_S3_BUCKET:-docmesh}"
 
 JAVA_BIN="${DOCMESH_JAVA:-java}"
