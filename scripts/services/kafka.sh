@@ -50,16 +50,18 @@ logger.kafka.level=INFO
 logger.org.name=org.apache.kafka
 logger.org.level=INFO
 PROPS
+  local java
+  java="$(find_java 17)" || die "kafka: needs a Java 17+ runtime"
   local jvm=(-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
     -Dlog4j2.configurationFile="$KAFKA_HOME/log4j2.properties" -cp "$KAFKA_HOME/libs/*")
   if [[ ! -f "$KAFKA_DATA/meta.properties" ]]; then
     local cluster_id
-    cluster_id="$("$JAVA_BIN" "${jvm[@]}" kafka.tools.StorageTool random-uuid 2>>"$(logfile kafka)" | tail -n 1)"
+    cluster_id="$("$java" "${jvm[@]}" kafka.tools.StorageTool random-uuid 2>>"$(logfile kafka)" | tail -n 1)"
     log "kafka: formatting $KAFKA_DATA (cluster $cluster_id)"
-    "$JAVA_BIN" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_HOME/server.properties" \
+    "$java" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_HOME/server.properties" \
       --ignore-formatted >>"$(logfile kafka)" 2>&1 || die "kafka: storage format failed; log: $(logfile kafka)"
   fi
-  spawn kafka "$JAVA_BIN" "${jvm[@]}" kafka.Kafka "$KAFKA_HOME/server.properties"
+  spawn kafka "$java" "${jvm[@]}" kafka.Kafka "$KAFKA_HOME/server.properties"
 }
 # Ready when the broker has registered and answers on its listener.
 kafka_ready() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Helpers shared by scripts/services/*.sh. Sourced, never run.
 
 SERVICES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,8 +22,6 @@ export DOCMESH_S3_ACCESS_KEY="${DOCMESH_S3_ACCESS_KEY:-docmesh}"
 export DOCMESH_S3_SECRET_KEY="${DOCMESH_S3_SECRET_KEY:-docmesh-secret}"
 export DOCMESH_S3_BUCKET="${DOCMESH_S3_BUCKET:-docmesh}"
 
-JAVA_BIN="${DOCMESH_JAVA:-java}"
-
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
 now() { date +%s.%N; }
@@ -32,13 +30,22 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 pidfile() { echo "$RUN_DIR/$1.pid"; }
 logfile() { echo "$LOG_DIR/$1.log"; }
 
-# The pid of a service we started, if that process is still alive.
+# Start time of a process (clock ticks since boot), to tell our process from a reused pid.
+proc_start() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  awk '{ print $20 }' <<<"$stat"
+}
+
+# The pid of a service we started, if that very process is still alive.
 running_pid() {
-  local f pid
+  local f pid started
   f="$(pidfile "$1")"
   [[ -f "$f" ]] || return 1
-  pid="$(cat "$f")"
+  read -r pid started <"$f" || true
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  if [[ -n "$started" && "$(proc_start "$pid")" != "$started" ]]; then return 1; fi
   echo "$pid"
 }
 
@@ -63,7 +70,8 @@ spawn() {
   printf '\n===== %s start %s =====\n' "$svc" "$(date -Is)" >>"$lf"
   stat -c %s "$lf" >"$RUN_DIR/$svc.logoffset"
   setsid "$@" >>"$lf" 2>&1 </dev/null &
-  echo $! >"$(pidfile "$svc")"
+  local pid=$!
+  echo "$pid $(proc_start "$pid")" >"$(pidfile "$svc")"
 }
 
 # Polls "$2..." until it succeeds; fails naming the service after $DOCMESH_READY_TIMEOUT (or 180) seconds.

@@ -75,7 +75,7 @@ svc_up() {
   "${s}_start"
   wait_ready "$s" "${s}_ready"
   if declare -F "${s}_post_start" >/dev/null; then "${s}_post_start"; fi
-  echo "$(elapsed "$t")" >"$RUN_DIR/$s.ready-seconds"
+  elapsed "$t" >"$RUN_DIR/$s.ready-seconds"
   log "$s: ready in $(cat "$RUN_DIR/$s.ready-seconds") s (pid $(running_pid "$s"))"
 }
 
