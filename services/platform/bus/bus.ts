@@ -59,6 +59,11 @@ export interface SubscribeOptions {
    * in-flight handler finish before aborting its signal. Default 30 s.
    */
   drainTimeoutMs?: number;
+  /**
+   * Where a group with no committed offset starts. "earliest" (default) for stage workers;
+   * "latest" for fan-out listeners (e.g. progress instances) that take their history from the store.
+   */
+  startFrom?: "earliest" | "latest";
 }
 
 export interface Subscription {

@@ -41,7 +41,11 @@ const MAX_ERROR_HEADER = 1000;
 
 export function describeError(error: unknown): string {
   const text =
-    error instanceof Error ? `${error.name}: ${error.message}` : typeof error === "string" ? error : String(error);
+    error instanceof Error
+      ? `${error.name}: ${error.message}`
+      : typeof error === "string"
+        ? error
+        : String(error);
   return text.length > MAX_ERROR_HEADER ? `${text.slice(0, MAX_ERROR_HEADER - 1)}…` : text;
 }
 
@@ -91,7 +95,8 @@ export async function deliver(record: BusRecord, options: DeliverOptions): Promi
             await options.deadLetter(letter);
             return "dead-lettered";
           } catch {
-            if (!(await sleep(backoffMs(policy, Math.min(tries, 20), options.random), signal))) return "aborted";
+            if (!(await sleep(backoffMs(policy, Math.min(tries, 20), options.random), signal)))
+              return "aborted";
           }
         }
       }

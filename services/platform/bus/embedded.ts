@@ -60,7 +60,10 @@ export class EmbeddedBus implements EventBus {
   readonly maxBatch: number;
   readonly commitIntervalMs: number;
 
-  private constructor(readonly directory: string, options: EmbeddedBusOptions) {
+  private constructor(
+    readonly directory: string,
+    options: EmbeddedBusOptions,
+  ) {
     this.maxBatch = options.maxBatch ?? 500;
     this.commitIntervalMs = options.commitIntervalMs ?? 1000;
   }
@@ -71,7 +74,9 @@ export class EmbeddedBus implements EventBus {
     await mkdir(join(options.directory, "topics"), { recursive: true });
     await mkdir(join(options.directory, "groups"), { recursive: true });
     for (const name of await readdir(join(options.directory, "topics"))) {
-      const meta = await readFile(join(options.directory, "topics", name, "meta.json"), "utf8").catch(() => undefined);
+      const meta = await readFile(join(options.directory, "topics", name, "meta.json"), "utf8").catch(
+        () => undefined,
+      );
       if (meta === undefined) continue;
       const spec = JSON.parse(meta) as Omit<TopicSpec, "name">;
       await bus.openTopic({ name, partitions: spec.partitions, retentionMs: spec.retentionMs });
@@ -94,7 +99,8 @@ export class EmbeddedBus implements EventBus {
     await mkdir(dir, { recursive: true });
     const existing = this.topics.get(spec.name);
     const logs = existing?.logs ?? [];
-    for (let p = logs.length; p < spec.partitions; p++) logs.push(await PartitionLog.open(join(dir, `${p}.log`)));
+    for (let p = logs.length; p < spec.partitions; p++)
+      logs.push(await PartitionLog.open(join(dir, `${p}.log`)));
     const topic = { spec, logs };
     this.topics.set(spec.name, topic);
     return topic;
@@ -118,7 +124,12 @@ export class EmbeddedBus implements EventBus {
         // Like Kafka: partitions can grow, never shrink.
         const partitions = Math.max(spec.partitions, existing?.spec.partitions ?? 0);
         const next = { name: spec.name, partitions, retentionMs: spec.retentionMs };
-        if (existing && existing.spec.partitions === partitions && existing.spec.retentionMs === spec.retentionMs) return;
+        if (
+          existing &&
+          existing.spec.partitions === partitions &&
+          existing.spec.retentionMs === spec.retentionMs
+        )
+          return;
         await writeFileAtomic(
           join(this.directory, "topics", spec.name, "meta.json"),
           JSON.stringify({ partitions, retentionMs: spec.retentionMs }),
@@ -146,9 +157,9 @@ export class EmbeddedBus implements EventBus {
     const byPartition = new Map<number, OutgoingRecord[]>();
     for (const record of records) {
       const p = partitionForKey(record.key, topic.spec.partitions);
-      let list = byPartition.get(p);
-      if (!list) byPartition.set(p, (list = []));
-      list.push(record);
+      const list = byPartition.get(p);
+      if (list) list.push(record);
+      else byPartition.set(p, [record]);
     }
     await Promise.all(
       [...byPartition].map(([p, list]) =>
@@ -165,7 +176,11 @@ export class EmbeddedBus implements EventBus {
     const topic = this.topic(options.topic);
     if (!this.topics.has(options.deadLetterTopic)) {
       await this.ensureTopics([
-        { name: options.deadLetterTopic, partitions: topic.spec.partitions, retentionMs: topic.spec.retentionMs },
+        {
+          name: options.deadLetterTopic,
+          partitions: topic.spec.partitions,
+          retentionMs: topic.spec.retentionMs,
+        },
       ]);
     }
     const policy = resolvePolicy(options.retry);
@@ -326,7 +341,10 @@ class Worker {
   start(): void {
     this.done = this.run().catch((error) => {
       // A failure of the bus itself (disk): surface it, the partition stays uncommitted past this point.
-      console.error(`embedded bus: partition worker ${this.group.topic.spec.name}/${this.partition} failed`, error);
+      console.error(
+        `embedded bus: partition worker ${this.group.topic.spec.name}/${this.partition} failed`,
+        error,
+      );
     });
   }
 

@@ -12,7 +12,11 @@ export function murmur2(data: Uint8Array): number {
   const length4 = length >>> 2;
   for (let i = 0; i < length4; i++) {
     const i4 = i * 4;
-    let k = (data[i4]! & 0xff) | ((data[i4 + 1]! & 0xff) << 8) | ((data[i4 + 2]! & 0xff) << 16) | ((data[i4 + 3]! & 0xff) << 24);
+    let k =
+      (data[i4] ?? 0) |
+      ((data[i4 + 1] ?? 0) << 8) |
+      ((data[i4 + 2] ?? 0) << 16) |
+      ((data[i4 + 3] ?? 0) << 24);
     k = Math.imul(k, M);
     k ^= k >>> 24;
     k = Math.imul(k, M);
@@ -23,12 +27,12 @@ export function murmur2(data: Uint8Array): number {
   switch (length % 4) {
     // biome-ignore lint/suspicious/noFallthroughSwitchClause: the Java original falls through
     case 3:
-      h ^= (data[tail + 2]! & 0xff) << 16;
+      h ^= (data[tail + 2] ?? 0) << 16;
     // biome-ignore lint/suspicious/noFallthroughSwitchClause: the Java original falls through
     case 2:
-      h ^= (data[tail + 1]! & 0xff) << 8;
+      h ^= (data[tail + 1] ?? 0) << 8;
     case 1:
-      h ^= data[tail]! & 0xff;
+      h ^= data[tail] ?? 0;
       h = Math.imul(h, M);
   }
   h ^= h >>> 13;
@@ -44,7 +48,8 @@ const utf8 = new TextEncoder();
 
 /** The partition Kafka's default partitioner picks for a non-null key. */
 export function partitionForKey(key: string | Uint8Array, partitions: number): number {
-  if (!Number.isInteger(partitions) || partitions < 1) throw new RangeError(`partitions must be ≥ 1, got ${partitions}`);
+  if (!Number.isInteger(partitions) || partitions < 1)
+    throw new RangeError(`partitions must be ≥ 1, got ${partitions}`);
   const bytes = typeof key === "string" ? utf8.encode(key) : key;
   return toPositive(murmur2(bytes)) % partitions;
 }

@@ -1,0 +1,334 @@
+// The shared contract every EventBus adapter passes (embedded: test/unit/bus/embedded.test.ts,
+// Kafka: test/integration/bus/kafka.test.ts). A "harness" owns the storage (a directory, a cluster);
+// harness.open() opens a bus on it, and opening again after close() is a process restart.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type BusRecord,
+  DLQ_HEADERS,
+  type EventBus,
+  type OutgoingRecord,
+  type SubscribeOptions,
+  type Subscription,
+} from "../../services/platform/bus/bus.ts";
+import { partitionForKey } from "../../services/platform/bus/murmur2.ts";
+import { invalid, unavailable } from "../../services/platform/errors.ts";
+
+export interface BusHarness {
+  /** Open a bus on this harness's storage; open again after close() = a restart of the process. */
+  open(): Promise<EventBus>;
+  dispose(): Promise<void>;
+}
+
+export interface ContractOptions {
+  /** How long to wait for deliveries (Kafka group joins take seconds). */
+  waitMs?: number;
+  /** How long to wait to be sure nothing more arrives. */
+  quietMs?: number;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+interface Msg {
+  k: string;
+  i: number;
+}
+
+const msg = (k: string, i: number): OutgoingRecord => ({
+  key: k,
+  value: enc.encode(JSON.stringify({ k, i })),
+  headers: { "x-seq": String(i) },
+});
+const parse = (r: BusRecord): Msg => JSON.parse(dec.decode(r.value)) as Msg;
+
+export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const FAST_RETRY = { maxAttempts: 4, initialBackoffMs: 5, maxBackoffMs: 40 };
+
+export function busContract(
+  name: string,
+  makeBus: () => Promise<BusHarness>,
+  options: ContractOptions = {},
+): void {
+  const waitMs = options.waitMs ?? 10_000;
+  const quietMs = options.quietMs ?? 300;
+
+  describe(`EventBus contract: ${name}`, () => {
+    let harness: BusHarness;
+    let bus: EventBus;
+    const run = randomUUID().slice(0, 8);
+    let n = 0;
+    const fresh = (partitions = 4) => {
+      const topic = `contract.${run}.t${++n}`;
+      return { topic, dlq: `${topic}.dlq`, group: `contract-${run}-g${n}`, partitions };
+    };
+    const subs: Subscription[] = [];
+    const subscribe = async (o: SubscribeOptions, on = bus) => {
+      const s = await on.subscribe({ retry: FAST_RETRY, ...o });
+      subs.push(s);
+      return s;
+    };
+
+    beforeAll(async () => {
+      harness = await makeBus();
+      bus = await harness.open();
+    });
+    afterAll(async () => {
+      await Promise.allSettled(subs.map((s) => s.stop()));
+      await bus?.close();
+      await harness?.dispose();
+    });
+
+    it("keeps per-key order, and puts each key on its murmur2 partition", async () => {
+      const t = fresh(4);
+      await bus.ensureTopics([
+        { name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 },
+        { name: t.dlq, partitions: 1, retentionMs: -1 },
+      ]);
+      const keys = Array.from({ length: 16 }, (_, i) => `doc-${i}-${randomUUID()}`);
+      const perKey = 20;
+      for (let round = 0; round < perKey; round += 5) {
+        const batch: OutgoingRecord[] = [];
+        for (let i = round; i < round + 5; i++) for (const k of keys) batch.push(msg(k, i));
+        await bus.publish(t.topic, batch);
+      }
+      const seen: BusRecord[] = [];
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        handler: async (r) => {
+          seen.push(r);
+        },
+      });
+      await waitFor(() => seen.length >= keys.length * perKey, waitMs, "all records");
+      for (const k of keys) {
+        const mine = seen.filter((r) => r.key === k);
+        expect(mine.map((r) => parse(r).i)).toEqual(Array.from({ length: perKey }, (_, i) => i));
+        for (const r of mine) expect(r.partition).toBe(partitionForKey(k, t.partitions));
+        const offsets = mine.map((r) => BigInt(r.offset));
+        for (let i = 1; i < offsets.length; i++) expect(offsets[i]! > offsets[i - 1]!).toBe(true);
+        expect(mine[0]!.headers["x-seq"]).toBe("0");
+      }
+    });
+
+    it("delivers every record to every group (and splits a group's partitions among its subscribers)", async () => {
+      const t = fresh(4);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      const keys = Array.from({ length: 12 }, (_, i) => `k${i}-${randomUUID()}`);
+      await bus.publish(
+        t.topic,
+        keys.flatMap((k) => [0, 1, 2].map((i) => msg(k, i))),
+      );
+      const total = keys.length * 3;
+      const a1: Msg[] = [];
+      const a2: Msg[] = [];
+      const b: Msg[] = [];
+      const base = { topic: t.topic, deadLetterTopic: t.dlq };
+      await subscribe({ ...base, groupId: `${t.group}-a`, handler: async (r) => void a1.push(parse(r)) });
+      await subscribe({ ...base, groupId: `${t.group}-a`, handler: async (r) => void a2.push(parse(r)) });
+      await subscribe({ ...base, groupId: `${t.group}-b`, handler: async (r) => void b.push(parse(r)) });
+      const ids = (list: Msg[]) => new Set(list.map((m) => `${m.k}/${m.i}`));
+      await waitFor(() => ids([...a1, ...a2]).size >= total && ids(b).size >= total, waitMs, "both groups");
+      await new Promise((r) => setTimeout(r, quietMs));
+      expect(ids(b).size).toBe(total);
+      expect(b.length).toBe(total);
+      expect(ids([...a1, ...a2]).size).toBe(total);
+    });
+
+    it("after commit and restart, redelivers nothing that was committed", async () => {
+      const t = fresh(2);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      await bus.publish(
+        t.topic,
+        Array.from({ length: 10 }, (_, i) => msg(`d${i % 3}`, i)),
+      );
+      const first: Msg[] = [];
+      const s = await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        handler: async (r) => void first.push(parse(r)),
+      });
+      await waitFor(() => first.length >= 10, waitMs, "first run");
+      await s.stop();
+      await bus.close();
+      bus = await harness.open();
+      await bus.publish(t.topic, [msg("d0", 100)]);
+      const second: Msg[] = [];
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        handler: async (r) => void second.push(parse(r)),
+      });
+      await waitFor(() => second.length >= 1, waitMs, "the record published after the restart");
+      await new Promise((r) => setTimeout(r, quietMs));
+      expect(second.map((m) => m.i)).toEqual([100]);
+    });
+
+    it("after a restart without commit, redelivers the uncommitted records in order", async () => {
+      const t = fresh(1);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      await bus.publish(
+        t.topic,
+        Array.from({ length: 6 }, (_, i) => msg("doc", i)),
+      );
+      const done: number[] = [];
+      let stuck = false;
+      const s = await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        drainTimeoutMs: 100,
+        handler: async (r, ctx) => {
+          const m = parse(r);
+          if (m.i >= 3) {
+            stuck = true;
+            // Work that never finishes before the consumer goes away (a crash, from the log's view).
+            await new Promise((_, reject) =>
+              ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason)),
+            );
+          }
+          done.push(m.i);
+        },
+      });
+      await waitFor(() => stuck, waitMs, "the handler to get stuck on record 3");
+      await s.stop();
+      expect(done).toEqual([0, 1, 2]);
+      await bus.close();
+      bus = await harness.open();
+      const again: number[] = [];
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        handler: async (r) => void again.push(parse(r).i),
+      });
+      await waitFor(() => again.length >= 3, waitMs, "redelivery");
+      await new Promise((r) => setTimeout(r, quietMs));
+      expect(again).toEqual([3, 4, 5]);
+    });
+
+    it("retries a transient error in place, keeping the partition's order", async () => {
+      const t = fresh(1);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      await bus.publish(
+        t.topic,
+        Array.from({ length: 5 }, (_, i) => msg("doc", i)),
+      );
+      const handled: number[] = [];
+      const attempts: number[] = [];
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        handler: async (r, ctx) => {
+          const m = parse(r);
+          if (m.i === 2) {
+            attempts.push(ctx.attempt);
+            if (ctx.attempt < 3) throw unavailable("flaky dependency");
+          }
+          handled.push(m.i);
+        },
+      });
+      await waitFor(() => handled.length >= 5, waitMs, "all records");
+      expect(handled).toEqual([0, 1, 2, 3, 4]);
+      expect(attempts).toEqual([1, 2, 3]);
+    });
+
+    it("dead-letters poison and exhausted records with headers while later records flow", async () => {
+      const t = fresh(1);
+      await bus.ensureTopics([
+        { name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 },
+        { name: t.dlq, partitions: 1, retentionMs: -1 },
+      ]);
+      await bus.publish(
+        t.topic,
+        Array.from({ length: 6 }, (_, i) => msg("doc", i)),
+      );
+      const handled: number[] = [];
+      const offsets = new Map<number, string>();
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        retry: { maxAttempts: 2, initialBackoffMs: 5, maxBackoffMs: 10 },
+        handler: async (r) => {
+          const m = parse(r);
+          offsets.set(m.i, r.offset);
+          if (m.i === 1) throw invalid("poison: cannot be decoded");
+          if (m.i === 3) throw unavailable("always down");
+          handled.push(m.i);
+        },
+      });
+      const letters: BusRecord[] = [];
+      await subscribe({
+        groupId: `${t.group}-dlq-reader`,
+        topic: t.dlq,
+        deadLetterTopic: `${t.dlq}.dlq`,
+        handler: async (r) => void letters.push(r),
+      });
+      await waitFor(() => handled.length >= 4 && letters.length >= 2, waitMs, "records and dead letters");
+      expect(handled).toEqual([0, 2, 4, 5]);
+      const byI = new Map(letters.map((l) => [parse(l).i, l]));
+      const poison = byI.get(1)!;
+      expect(poison.key).toBe("doc");
+      expect(poison.headers[DLQ_HEADERS.topic]).toBe(t.topic);
+      expect(poison.headers[DLQ_HEADERS.partition]).toBe("0");
+      expect(poison.headers[DLQ_HEADERS.offset]).toBe(offsets.get(1));
+      expect(poison.headers[DLQ_HEADERS.error]).toContain("poison: cannot be decoded");
+      expect(poison.headers[DLQ_HEADERS.attempts]).toBe("1");
+      expect(poison.headers["x-seq"]).toBe("1");
+      const exhausted = byI.get(3)!;
+      expect(exhausted.headers[DLQ_HEADERS.attempts]).toBe("2");
+      expect(exhausted.headers[DLQ_HEADERS.error]).toContain("always down");
+    });
+
+    it("stop() drains the in-flight record, commits it, and starts nothing new", async () => {
+      const t = fresh(1);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      await bus.publish(
+        t.topic,
+        Array.from({ length: 4 }, (_, i) => msg("doc", i)),
+      );
+      const started: number[] = [];
+      const finished: { i: number; aborted: boolean }[] = [];
+      const s = await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        handler: async (r, ctx) => {
+          const m = parse(r);
+          started.push(m.i);
+          if (m.i === 1) await new Promise((resolve) => setTimeout(resolve, 400));
+          finished.push({ i: m.i, aborted: ctx.signal.aborted });
+        },
+      });
+      await waitFor(() => started.includes(1), waitMs, "record 1 to start");
+      await s.stop();
+      expect(finished).toEqual([
+        { i: 0, aborted: false },
+        { i: 1, aborted: false },
+      ]);
+      expect(started).toEqual([0, 1]);
+      const again: number[] = [];
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        handler: async (r) => void again.push(parse(r).i),
+      });
+      await waitFor(() => again.length >= 2, waitMs, "the rest");
+      await new Promise((r) => setTimeout(r, quietMs));
+      expect(again).toEqual([2, 3]);
+    });
+  });
+}

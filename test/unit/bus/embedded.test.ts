@@ -1,0 +1,13 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EmbeddedBus } from "../../../services/platform/bus/embedded.ts";
+import { busContract } from "../../contract/bus.ts";
+
+busContract("embedded", async () => {
+  const directory = await mkdtemp(join(tmpdir(), "docmesh-bus-"));
+  return {
+    open: () => EmbeddedBus.open({ directory }),
+    dispose: () => rm(directory, { recursive: true, force: true }),
+  };
+});
