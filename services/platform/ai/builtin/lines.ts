@@ -13,7 +13,10 @@ export function toLines(text: string): Line[] {
 
 /** Cells of a line: runs separated by 3+ spaces (the PDF layout writes wide gaps that way) or tabs. */
 export function cells(raw: string): string[] {
-  return raw.split(/\s{3,}|\t+/).map((c) => c.trim()).filter((c) => c.length > 0);
+  return raw
+    .split(/\s{3,}|\t+/)
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0);
 }
 
 export interface LabelHit {
@@ -42,7 +45,10 @@ export function findLabels(lines: Line[], label: RegExp): LabelHit[] {
     // Map the folded offset back to the raw line: folding keeps lengths for Latin text except
     // for decomposed accents, so search the raw line for the same words instead.
     const end = rawOffset(line.raw, line.folded, (m.index ?? 0) + m[0].length);
-    const rest = line.raw.slice(end).replace(/^[\s:#.\-–=]+/, "").trim();
+    const rest = line.raw
+      .slice(end)
+      .replace(/^[\s:#.\-–=]+/, "")
+      .trim();
     const cellRest = (rest.split(/\s{3,}|\t/)[0] ?? "").trim();
     let next: string | undefined;
     let j = i + 1;
