@@ -1,0 +1,357 @@
+// The Kafka event bus (kafkajs 2.2.4) behind the EventBus port.
+//
+// Producer: idempotent, acks=all, maxInFlightRequests 1, the Java-compatible murmur2 DefaultPartitioner,
+// no broker-side topic auto-creation (topics come from ensureTopics). W3C trace context is injected into
+// record headers through @opentelemetry/api's global propagator; headers given by the caller (e.g. the
+// correlation id, or an explicit traceparent) are passed through as they are.
+//
+// Consumers: one kafkajs consumer per subscription, eachBatch with autoCommit off and
+// eachBatchAutoResolve off. Records of a partition are handled one at a time (partitions in parallel);
+// resolveOffset + commit happen only after the handler resolved (commits at the end of each batch and
+// at least every commitIntervalMs inside long batches). A timer heartbeats while a handler runs; when
+// the heartbeat reports a rebalance (kafkajs uses the eager protocol, so every partition is revoked)
+// the in-flight handler's signal is aborted and its record is left uncommitted for the next owner.
+// stop() stops fetching, lets in-flight handlers finish (drainTimeoutMs, then aborts them), commits,
+// and leaves the group.
+import { context, propagation, ROOT_CONTEXT } from "@opentelemetry/api";
+import {
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  Kafka,
+  type KafkaConfig,
+  type KafkaMessage,
+  logLevel,
+  Partitioners,
+  type Producer,
+} from "kafkajs";
+import { DocmeshError, unavailable } from "../errors.ts";
+import type {
+  BusRecord,
+  EventBus,
+  OutgoingRecord,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+} from "./bus.ts";
+import { deliver, resolvePolicy } from "./delivery.ts";
+
+export interface KafkaBusOptions {
+  /** host:port list (DOCMESH_KAFKA_BROKERS, comma-separated). */
+  brokers: string[];
+  clientId?: string;
+  /** Replication factor for topics created by ensureTopics; -1 = the broker default. */
+  replicationFactor?: number;
+  /** Partitions handled in parallel per subscription. Default 8. */
+  partitionsConsumedConcurrently?: number;
+  /** Longest time between offset commits inside a long batch. Default 1000 ms. */
+  commitIntervalMs?: number;
+  /** Heartbeat timer period while a handler runs. Default 1000 ms (kafkajs sends at most one per heartbeatInterval). */
+  heartbeatTimerMs?: number;
+  sessionTimeoutMs?: number;
+  /** How long subscribe() waits for the first group join before resolving anyway. Default 30 s. */
+  joinTimeoutMs?: number;
+  logLevel?: logLevel;
+  /** Extra kafkajs client settings (retry, connectionTimeout, ...). */
+  kafka?: Partial<KafkaConfig>;
+}
+
+const isRebalancing = (e: unknown): boolean => {
+  const type = (e as { type?: string } | undefined)?.type;
+  return (
+    type === "REBALANCE_IN_PROGRESS" || type === "NOT_COORDINATOR_FOR_GROUP" || type === "ILLEGAL_GENERATION"
+  );
+};
+
+function headersIn(raw: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    if (value === undefined) continue;
+    const v = Array.isArray(value) ? value[value.length - 1] : value;
+    if (v !== undefined) out[name] = typeof v === "string" ? v : v.toString("utf8");
+  }
+  return out;
+}
+
+export class KafkaBus implements EventBus {
+  readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private readonly partitionCounts = new Map<string, number>();
+  private connected: Promise<void> | undefined;
+
+  constructor(readonly options: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? "docmesh",
+      brokers: options.brokers,
+      logLevel: options.logLevel ?? logLevel.ERROR,
+      ...options.kafka,
+    });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  /** Connects producer and admin (publish/ensureTopics do it on first use). */
+  connect(): Promise<void> {
+    this.connected ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(
+      () => {},
+      (error) => {
+        this.connected = undefined;
+        throw unavailable("cannot connect to Kafka", error);
+      },
+    );
+    return this.connected;
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    await this.connect();
+    const existing = new Set(await this.admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.name));
+    if (missing.length > 0) {
+      await this.admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: s.name,
+            numPartitions: s.partitions,
+            replicationFactor: this.options.replicationFactor ?? -1,
+            configEntries: [{ name: "retention.ms", value: String(s.retentionMs) }],
+          })),
+        })
+        .catch((error: unknown) => {
+          // Another process created it in between: fine, the checks below still run.
+          if ((error as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") throw error;
+        });
+    }
+    const present = specs.filter((s) => existing.has(s.name));
+    if (present.length === 0) {
+      for (const s of specs) this.partitionCounts.set(s.name, s.partitions);
+      return;
+    }
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+    const grow = present.filter((s) => {
+      const have = topics.find((t) => t.name === s.name)?.partitions.length ?? 0;
+      this.partitionCounts.set(s.name, Math.max(have, s.partitions));
+      return have < s.partitions;
+    });
+    if (grow.length > 0) {
+      // Growing a topic moves keys to other partitions: per-key order across the change is not kept.
+      await this.admin.createPartitions({
+        topicPartitions: grow.map((s) => ({ topic: s.name, count: s.partitions })),
+      });
+    }
+    await this.admin.alterConfigs({
+      validateOnly: false,
+      resources: present.map((s) => ({
+        type: 2, // ConfigResourceTypes.TOPIC
+        name: s.name,
+        configEntries: [{ name: "retention.ms", value: String(s.retentionMs) }],
+      })),
+    });
+  }
+
+  /** Partition count of a topic, from the cluster's metadata. */
+  async partitionsOf(topic: string): Promise<number> {
+    const known = this.partitionCounts.get(topic);
+    if (known !== undefined) return known;
+    await this.connect();
+    if (!(await this.admin.listTopics()).includes(topic)) return 0;
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const n = topics[0]?.partitions.length ?? 0;
+    this.partitionCounts.set(topic, n);
+    return n;
+  }
+
+  async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.connect();
+    const active = context.active();
+    try {
+      await this.producer.send({
+        topic,
+        acks: -1,
+        messages: records.map((r) => {
+          const headers: Record<string, string> = {};
+          propagation.inject(active, headers);
+          Object.assign(headers, r.headers);
+          return {
+            key: r.key,
+            value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
+            headers,
+          };
+        }),
+      });
+    } catch (error) {
+      const type = (error as { type?: string; cause?: { type?: string } }).type;
+      if (type === "UNKNOWN_TOPIC_OR_PARTITION") {
+        throw new DocmeshError("not_found", `topic ${topic} does not exist; call ensureTopics first`, false, {
+          cause: error,
+        });
+      }
+      throw unavailable(`publishing ${records.length} record(s) to ${topic} failed`, error);
+    }
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    await this.connect();
+    const partitions = await this.partitionsOf(options.topic);
+    if (partitions === 0) throw new DocmeshError("not_found", `topic ${options.topic} does not exist`);
+    if ((await this.partitionsOf(options.deadLetterTopic)) === 0) {
+      await this.ensureTopics([{ name: options.deadLetterTopic, partitions, retentionMs: -1 }]);
+    }
+    const sub = new KafkaSubscription(this, options);
+    this.subscriptions.add(sub);
+    await sub.start();
+    return {
+      stop: async () => {
+        this.subscriptions.delete(sub);
+        await sub.stop();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    this.subscriptions.clear();
+    if (this.connected) {
+      this.connected = undefined;
+      await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    }
+  }
+}
+
+class KafkaSubscription {
+  private readonly consumer: Consumer;
+  private readonly inFlight = new Set<AbortController>();
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly bus: KafkaBus,
+    private readonly options: SubscribeOptions,
+  ) {
+    this.consumer = bus.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: bus.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3000,
+      allowAutoTopicCreation: false,
+      // Keep consuming after any failure of the client itself; handler failures never reach kafkajs.
+      retry: { restartOnFailure: async () => true },
+    });
+  }
+
+  async start(): Promise<void> {
+    const joined = new Promise<void>((resolve) => {
+      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+      setTimeout(resolve, this.bus.options.joinTimeoutMs ?? 30_000).unref();
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.bus.options.partitionsConsumedConcurrently ?? 8,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    await joined;
+  }
+
+  private async eachBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    isRunning,
+    isStale,
+  }: Parameters<NonNullable<Parameters<Consumer["run"]>[0]>["eachBatch"] & {}>[0]): Promise<void> {
+    const { topic, partition } = batch;
+    const policy = resolvePolicy(this.options.retry);
+    const work = new AbortController();
+    this.inFlight.add(work);
+    let next: string | undefined;
+    let committed: string | undefined;
+    const commitIntervalMs = this.bus.options.commitIntervalMs ?? 1000;
+    let lastCommit = Date.now();
+    const commit = async () => {
+      if (next === undefined || next === committed) return;
+      const offset = next;
+      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+      committed = offset;
+      lastCommit = Date.now();
+    };
+    const beat = async () => {
+      try {
+        await heartbeat();
+      } catch (error) {
+        if (isRebalancing(error)) work.abort(error);
+        else throw error;
+      }
+    };
+    const timer = setInterval(() => void beat().catch(() => {}), this.bus.options.heartbeatTimerMs ?? 1000);
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale() || work.signal.aborted) break;
+        const record = toBusRecord(topic, partition, message);
+        const outcome = await context.with(propagation.extract(ROOT_CONTEXT, record.headers), () =>
+          deliver(record, {
+            handler: this.options.handler,
+            policy,
+            signal: work.signal,
+            heartbeat: beat,
+            deadLetter: (letter) => this.bus.publish(this.options.deadLetterTopic, [letter]),
+          }),
+        );
+        if (outcome === "aborted") break;
+        resolveOffset(message.offset);
+        next = (BigInt(message.offset) + 1n).toString();
+        if (Date.now() - lastCommit >= commitIntervalMs) await commit();
+      }
+      await commit();
+    } catch (error) {
+      // A commit failed (rebalance, broker gone): the uncommitted records are redelivered to whoever owns
+      // the partition next; effects are idempotent by event id. Let kafkajs rejoin / reconnect.
+      if (!work.signal.aborted) throw error;
+    } finally {
+      clearInterval(timer);
+      this.inFlight.delete(work);
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const drainTimeoutMs = this.options.drainTimeoutMs ?? 30_000;
+      const timer = setTimeout(() => {
+        for (const work of this.inFlight) work.abort(new Error("consumer stopping"));
+      }, drainTimeoutMs);
+      try {
+        // kafkajs stop(): no new fetches, waits for the running eachBatch calls (which stop after the
+        // in-flight record and commit), then leaves the group.
+        await this.consumer.disconnect();
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    return this.stopping;
+  }
+}
+
+function toBusRecord(topic: string, partition: number, message: KafkaMessage): BusRecord {
+  const value = message.value ?? Buffer.alloc(0);
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString("utf8") ?? "",
+    value: new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+    headers: headersIn(message.headers),
+    timestamp: Number(message.timestamp),
+  };
+}
