@@ -51,7 +51,6 @@ const HEADLINE_OPTIONS =
   'StartSel=<em>, StopSel=</em>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "';
 
 export class EmbeddedSearchIndex implements SearchIndex {
-  private db: PGlite | undefined;
   private opening: Promise<PGlite> | undefined;
   private dimensions: number | undefined;
   private tsConfig: string;
@@ -259,7 +258,6 @@ export class EmbeddedSearchIndex implements SearchIndex {
   async close(): Promise<void> {
     const opening = this.opening;
     this.opening = undefined;
-    this.db = undefined;
     this.dimensions = undefined;
     if (opening) await (await opening).close();
   }
@@ -323,7 +321,6 @@ export class EmbeddedSearchIndex implements SearchIndex {
         mkdirSync(this.options.dataDir, { recursive: true });
         try {
           const db = await PGlite.create({ dataDir: this.options.dataDir, extensions: { vector, unaccent } });
-          this.db = db;
           return db;
         } catch (error) {
           this.opening = undefined;

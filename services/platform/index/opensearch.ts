@@ -1,0 +1,447 @@
+// The cluster search index: OpenSearch, one index of chunks (one OpenSearch document per chunk,
+// the document-level fields copied onto each), BM25 over the text fields and a knn_vector field on
+// the Lucene HNSW engine (the only k-NN engine that works without native libraries; it also
+// supports efficient filtered k-NN). See docs/search.md for the mapping and ranking.
+
+import { Client, errors } from "@opensearch-project/opensearch";
+import { DocmeshError, invalid, precondition, unavailable } from "../errors.ts";
+import {
+  checkDocument,
+  checkQuery,
+  checkTenant,
+  fileNameWords,
+  leadSnippet,
+  normalizeCurrency,
+  queryWords,
+} from "./common.ts";
+import type { IndexedDocument, IndexHit, IndexQuery, SearchFilter, SearchIndex } from "./search-index.ts";
+
+export interface OpenSearchIndexOptions {
+  /** e.g. http://127.0.0.1:9200 */
+  url: string;
+  /** Name of the chunk index, e.g. "docmesh-chunks". */
+  index: string;
+  /** Per-request timeout in milliseconds. Default 30 000. */
+  requestTimeoutMs?: number;
+  /**
+   * How upserts and deletes become visible: true (default) refreshes at once, so a document is
+   * searchable when upsert() returns; "wait_for" waits for the next periodic refresh instead
+   * (cheaper under heavy ingest, up to `refreshInterval` of latency per call).
+   */
+  refresh?: true | "wait_for";
+  refreshInterval?: string;
+  /** HNSW graph parameters (Lucene engine). */
+  hnsw?: { m?: number; efConstruction?: number };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: query DSL bodies are plain JSON
+type Json = Record<string, any>;
+
+interface ChunkSource {
+  documentId: string;
+  ordinal: number;
+  text?: string;
+}
+
+const TEXT_FIELDS = ["text", "title^2", "fieldsText^2", "fileName"];
+const HIGHLIGHT = {
+  pre_tags: ["<em>"],
+  post_tags: ["</em>"],
+  encoder: "default",
+  fields: {
+    title: { number_of_fragments: 0 },
+    fieldsText: { number_of_fragments: 1, fragment_size: 150 },
+    text: { number_of_fragments: 2, fragment_size: 160 },
+  },
+};
+
+export class OpenSearchIndex implements SearchIndex {
+  readonly indexName: string;
+  private readonly client: Client;
+  private readonly options: OpenSearchIndexOptions;
+  private dimensions: number | undefined;
+
+  constructor(options: OpenSearchIndexOptions) {
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(options.index)) {
+      throw invalid(`OpenSearch index name "${options.index}" must be lower-case [a-z0-9._-]`);
+    }
+    this.options = options;
+    this.indexName = options.index;
+    this.client = new Client({
+      node: options.url,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      maxRetries: 2,
+    });
+  }
+
+  /** The index settings and mapping, exported for docs/search.md and tests. */
+  static mapping(
+    dimensions: number,
+    options: Pick<OpenSearchIndexOptions, "refreshInterval" | "hnsw"> = {},
+  ): Json {
+    return {
+      settings: {
+        index: {
+          knn: true,
+          number_of_shards: 1,
+          number_of_replicas: 0,
+          refresh_interval: options.refreshInterval ?? "1s",
+        },
+        analysis: {
+          filter: {
+            docmesh_possessive: { type: "stemmer", language: "possessive_english" },
+            docmesh_stop: { type: "stop", stopwords: "_english_" },
+            docmesh_stemmer: { type: "stemmer", language: "english" },
+            docmesh_word_parts: {
+              type: "word_delimiter_graph",
+              preserve_original: true,
+              split_on_numerics: false,
+            },
+          },
+          analyzer: {
+            // English and accented Latin text: "Crème" and "creme" meet at "creme".
+            docmesh_text: {
+              type: "custom",
+              tokenizer: "standard",
+              filter: ["lowercase", "asciifolding", "docmesh_possessive", "docmesh_stop", "docmesh_stemmer"],
+            },
+            // File names: "invoice2data__FlipkartInvoice.pdf" → invoice2data, flipkart, invoice, pdf, ...
+            docmesh_filename: {
+              type: "custom",
+              tokenizer: "whitespace",
+              filter: ["docmesh_word_parts", "flatten_graph", "lowercase", "asciifolding", "docmesh_stemmer"],
+            },
+          },
+        },
+      },
+      mappings: {
+        dynamic: "strict",
+        properties: {
+          tenant: { type: "keyword" },
+          documentId: { type: "keyword" },
+          ordinal: { type: "integer" },
+          category: { type: "keyword" },
+          status: { type: "keyword" },
+          batch: { type: "keyword" },
+          createTime: { type: "date" },
+          documentDate: { type: "date", format: "yyyy-MM-dd" },
+          totalAmount: { type: "double" },
+          currency: { type: "keyword" },
+          title: { type: "text", analyzer: "docmesh_text" },
+          fileName: { type: "text", analyzer: "docmesh_filename", search_analyzer: "docmesh_text" },
+          fieldsText: { type: "text", analyzer: "docmesh_text" },
+          text: { type: "text", analyzer: "docmesh_text" },
+          embedding: {
+            type: "knn_vector",
+            dimension: dimensions,
+            method: {
+              name: "hnsw",
+              space_type: "cosinesimil",
+              engine: "lucene",
+              parameters: { m: options.hnsw?.m ?? 16, ef_construction: options.hnsw?.efConstruction ?? 128 },
+            },
+          },
+        },
+      },
+    };
+  }
+
+  async ensure(dimensions: number): Promise<void> {
+    if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16_000) {
+      throw invalid("search index: dimensions must be an integer in [1, 16000]");
+    }
+    await this.call("ensure", async () => {
+      const exists = await this.client.indices.exists({ index: this.indexName });
+      if (!exists.body) {
+        try {
+          await this.client.indices.create({
+            index: this.indexName,
+            body: OpenSearchIndex.mapping(dimensions, this.options) as never,
+          });
+        } catch (error) {
+          if (
+            !(
+              error instanceof errors.ResponseError &&
+              error.body?.error?.type === "resource_already_exists_exception"
+            )
+          ) {
+            throw error;
+          }
+        }
+      }
+      const mapping = await this.client.indices.getMapping({ index: this.indexName });
+      const properties = (mapping.body as Json)[this.indexName]?.mappings?.properties;
+      const existing = properties?.embedding?.dimension;
+      if (existing !== dimensions) {
+        throw precondition(
+          `OpenSearch index ${this.indexName} holds ${existing ?? "no"}-dimension vectors, not ${dimensions}`,
+        );
+      }
+    });
+    this.dimensions = dimensions;
+  }
+
+  async upsert(document: IndexedDocument): Promise<void> {
+    checkDocument(document, this.requireDimensions());
+    const shared = {
+      tenant: document.tenant,
+      documentId: document.documentId,
+      category: document.category,
+      status: document.status,
+      batch: document.batch,
+      createTime: document.createTime.toISOString(),
+      documentDate: document.documentDate ?? null,
+      totalAmount: document.totalAmount ?? null,
+      currency: normalizeCurrency(document.currency) ?? null,
+      title: document.title,
+      fileName: `${document.fileName} ${fileNameWords(document.fileName)}`,
+      fieldsText: document.fieldsText,
+    };
+    // A document without chunks keeps one placeholder (ordinal -1, no vector), so its title and
+    // fields stay searchable by keyword.
+    const chunks =
+      document.chunks.length > 0 ? document.chunks : [{ ordinal: -1, text: "", embedding: undefined }];
+    const body: Json[] = [];
+    for (const chunk of chunks) {
+      body.push({
+        index: { _index: this.indexName, _id: chunkId(document.tenant, document.documentId, chunk.ordinal) },
+      });
+      body.push({
+        ...shared,
+        ordinal: chunk.ordinal,
+        text: chunk.text,
+        ...(chunk.embedding ? { embedding: Array.from(chunk.embedding) } : {}),
+      });
+    }
+    await this.call("upsert", async () => {
+      // Write the new chunks first (deterministic ids overwrite the old ones), then drop the old
+      // chunks beyond them: the document never disappears from search while it is replaced.
+      const response = await this.client.bulk({ body, refresh: this.options.refresh ?? true });
+      if (response.body.errors) throw bulkError(response.body.items as Json[]);
+      await this.client.deleteByQuery({
+        index: this.indexName,
+        refresh: true,
+        conflicts: "proceed",
+        body: {
+          query: {
+            bool: {
+              filter: [{ term: { tenant: document.tenant } }, { term: { documentId: document.documentId } }],
+              must_not: [{ terms: { ordinal: chunks.map((c) => c.ordinal) } }],
+            },
+          },
+        } as never,
+      });
+    });
+  }
+
+  async delete(tenant: string, documentId: string): Promise<void> {
+    checkTenant(tenant);
+    this.requireDimensions();
+    await this.call("delete", () =>
+      this.client.deleteByQuery({
+        index: this.indexName,
+        refresh: true,
+        conflicts: "proceed",
+        body: {
+          query: { bool: { filter: [{ term: { tenant } }, { term: { documentId } }] } },
+        } as never,
+      }),
+    );
+  }
+
+  async keyword(query: IndexQuery & { text: string }): Promise<IndexHit[]> {
+    const { tenant, filter, limit } = checkQuery(query);
+    this.requireDimensions();
+    if (queryWords(query.text ?? "").length === 0) return [];
+    const body: Json = {
+      size: limit,
+      track_total_hits: false,
+      _source: ["documentId", "ordinal", "text"],
+      query: {
+        bool: {
+          // The tenant is always a filter clause, never scored and never optional.
+          filter: filterClauses(tenant, filter),
+          must: [
+            {
+              multi_match: {
+                query: query.text,
+                fields: TEXT_FIELDS,
+                // cross_fields blends term statistics across the fields, so a term that happens to
+                // be rare in one short field (say "invoice" in titles) does not outweigh a term
+                // rare in the whole corpus.
+                type: "cross_fields",
+                tie_breaker: 0.3,
+                operator: "or",
+              },
+            },
+          ],
+        },
+      },
+      // The best chunk per document represents it.
+      collapse: { field: "documentId" },
+      sort: [{ _score: "desc" }, { documentId: "asc" }],
+      highlight: HIGHLIGHT,
+    };
+    const hits = await this.search("keyword", body);
+    return hits.map((hit) => {
+      const highlights: IndexHit["highlights"] = [];
+      for (const field of ["title", "fieldsText", "text"]) {
+        for (const snippet of (hit.highlight?.[field] as string[] | undefined) ?? []) {
+          highlights.push({ field, snippet });
+        }
+      }
+      if (highlights.length === 0 && hit._source.text) {
+        highlights.push({ field: "text", snippet: leadSnippet(hit._source.text) });
+      }
+      return { documentId: hit._source.documentId, score: hit._score, highlights };
+    });
+  }
+
+  async semantic(query: IndexQuery & { vector: Float32Array }): Promise<IndexHit[]> {
+    const { tenant, filter, limit } = checkQuery(query);
+    const dimensions = this.requireDimensions();
+    if (query.vector.length !== dimensions) {
+      throw invalid(
+        `search index: query vector has ${query.vector.length} dimensions, the index has ${dimensions}`,
+      );
+    }
+    const filters = filterClauses(tenant, filter);
+    // k chunks are enough to fill `limit` distinct documents in practice; collapse keeps the
+    // nearest chunk of each. The filter runs inside the k-NN search (Lucene efficient filtering),
+    // so k is never eaten by other tenants' chunks; the outer filter repeats the tenant anyway.
+    const k = Math.min(limit * 8 + 32, 10_000);
+    const body: Json = {
+      size: limit,
+      track_total_hits: false,
+      _source: ["documentId", "ordinal", "text"],
+      query: {
+        bool: {
+          filter: filters,
+          must: [
+            {
+              knn: {
+                embedding: { vector: Array.from(query.vector), k, filter: { bool: { filter: filters } } },
+              },
+            },
+          ],
+        },
+      },
+      collapse: { field: "documentId" },
+      sort: [{ _score: "desc" }, { documentId: "asc" }],
+    };
+    const hits = await this.search("semantic", body);
+    return hits.map((hit) => ({
+      documentId: hit._source.documentId,
+      score: hit._score,
+      highlights: hit._source.text ? [{ field: "text", snippet: leadSnippet(hit._source.text) }] : [],
+    }));
+  }
+
+  async countChunks(tenant: string): Promise<number> {
+    checkTenant(tenant);
+    return this.call("count", async () => {
+      const response = await this.client.count({
+        index: this.indexName,
+        body: {
+          query: { bool: { filter: [{ term: { tenant } }, { range: { ordinal: { gte: 0 } } }] } },
+        } as never,
+      });
+      return response.body.count;
+    });
+  }
+
+  /** Deletes the whole index (tests and benchmarks). */
+  async drop(): Promise<void> {
+    await this.call("drop", () =>
+      this.client.indices.delete({ index: this.indexName, ignore_unavailable: true }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async search(
+    what: string,
+    body: Json,
+  ): Promise<{ _source: ChunkSource; _score: number; highlight?: Record<string, string[]> }[]> {
+    return this.call(what, async () => {
+      const response = await this.client.search({ index: this.indexName, body: body as never });
+      return (response.body.hits.hits ?? []) as never;
+    });
+  }
+
+  private requireDimensions(): number {
+    if (this.dimensions === undefined) throw precondition("search index: call ensure(dimensions) first");
+    return this.dimensions;
+  }
+
+  private async call<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw mapOpenSearchError(error, `OpenSearch ${what} on ${this.indexName}`);
+    }
+  }
+}
+
+function chunkId(tenant: string, documentId: string, ordinal: number): string {
+  return `${encodeURIComponent(tenant)}/${encodeURIComponent(documentId)}/${ordinal}`;
+}
+
+/** The tenant first, then every SearchFilter field; empty lists mean "no filter". */
+export function filterClauses(tenant: string, filter: SearchFilter): Json[] {
+  const clauses: Json[] = [{ term: { tenant } }];
+  if (filter.categories && filter.categories.length > 0)
+    clauses.push({ terms: { category: filter.categories } });
+  if (filter.statuses && filter.statuses.length > 0) clauses.push({ terms: { status: filter.statuses } });
+  if (filter.batch) clauses.push({ term: { batch: filter.batch } });
+  const createTime: Json = {};
+  if (filter.createTimeAfter) createTime.gte = filter.createTimeAfter.toISOString();
+  if (filter.createTimeBefore) createTime.lt = filter.createTimeBefore.toISOString();
+  if (Object.keys(createTime).length > 0) clauses.push({ range: { createTime } });
+  const documentDate: Json = {};
+  if (filter.documentDateFrom) documentDate.gte = filter.documentDateFrom;
+  if (filter.documentDateTo) documentDate.lte = filter.documentDateTo;
+  if (Object.keys(documentDate).length > 0) clauses.push({ range: { documentDate } });
+  const totalAmount: Json = {};
+  if (filter.totalAmountMin !== undefined) totalAmount.gte = filter.totalAmountMin;
+  if (filter.totalAmountMax !== undefined) totalAmount.lte = filter.totalAmountMax;
+  if (Object.keys(totalAmount).length > 0) clauses.push({ range: { totalAmount } });
+  const currency = normalizeCurrency(filter.currency);
+  if (currency) clauses.push({ term: { currency } });
+  return clauses;
+}
+
+function bulkError(items: Json[]): DocmeshError {
+  const failed = items
+    .map((item) => item.index ?? item.create ?? item.delete ?? item.update)
+    .filter((r) => r?.error);
+  const first = failed[0];
+  const message = `OpenSearch bulk: ${failed.length} chunk(s) failed, first: ${first?.error?.type}: ${first?.error?.reason}`;
+  const transient = failed.some((r) => r.status === 429 || r.status >= 500);
+  return transient ? unavailable(message) : new DocmeshError("internal", message, false);
+}
+
+export function mapOpenSearchError(error: unknown, what: string): DocmeshError {
+  if (error instanceof DocmeshError) return error;
+  if (
+    error instanceof errors.ConnectionError ||
+    error instanceof errors.TimeoutError ||
+    error instanceof errors.NoLivingConnectionsError ||
+    error instanceof errors.RequestAbortedError
+  ) {
+    return unavailable(`${what}: ${error.message}`, error);
+  }
+  if (error instanceof errors.ResponseError) {
+    const status = error.meta?.statusCode ?? 0;
+    const type = (error.body as Json | undefined)?.error?.type ?? "";
+    if (status === 429 || status >= 500) return unavailable(`${what}: ${status} ${type}`, error);
+    if (type === "index_not_found_exception")
+      return precondition(`${what}: index missing; call ensure() first`);
+    return new DocmeshError("internal", `${what}: ${status} ${type}: ${error.message}`, false, {
+      cause: error,
+    });
+  }
+  return unavailable(`${what}: ${(error as Error)?.message ?? String(error)}`, error);
+}
