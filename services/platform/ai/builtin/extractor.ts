@@ -138,7 +138,7 @@ function nameAfter(h: LabelHit, ctx: Ctx, scan = 5): string | undefined {
     if (m?.[1]) return m[1].trim();
   }
   const same = h.cellRest.replace(/^[:\s]+/, "");
-  if (/\p{L}{2,}/u.test(same) && same.length <= 80) return same;
+  if (/^[\p{Lu}\d]/u.test(same) && /\p{L}{2,}/u.test(same) && same.length <= 80) return same;
   if (h.below && /\p{L}{2,}/u.test(h.below)) return h.below;
   if (h.next && /\p{L}{2,}/u.test(h.next)) return cells(h.next)[0];
   return undefined;
@@ -165,7 +165,11 @@ const INVOICE_NUMBER: [RegExp, number][] = [
     3,
   ],
   [/(?:n[°º]|numero)\s*(?:de\s+)?(?:la\s+)?facture\s*[:.]?/, 3],
-  [/(?:^|\s)(?:invoice|facture|rechnung|factura|factuur)\s+(?=[a-z]*\d)/, 2],
+  [
+    /(?:rechnung|facture|invoice|factura|factuur)[^\n]{0,30}?(?:\bnr|\bno|n[°º])\.?\s*[:.#]?\s*(?=[a-z0-9]*\d)/,
+    2.5,
+  ],
+  [/(?:^|\s)(?:invoice|facture|rechnung|factura|factuur)\s+(?=[a-z0-9_/.-]*\d)/, 2],
   [/(?:^|\s)(?:inv|bill|receipt|document)\s*(?:no\.?|#|nr\.?|number)\s*[:.]?/, 1.5],
 ];
 
@@ -173,7 +177,12 @@ function invoiceNumber(ctx: Ctx): FieldValue | undefined {
   let best: { v: string; s: number } | undefined;
   for (const [re, w] of INVOICE_NUMBER) {
     for (const h of findLabels(ctx.lines, re)) {
-      const v = idFrom(h.cellRest) ?? idFrom(h.below) ?? idFrom(h.rest.slice(0, 30));
+      // A heading "INVOICE" with "# 123" on the next line counts as a label too.
+      const nextId =
+        h.cellRest === "" && h.next && /^(?:#|no\.?|nr\.?|n°)\s*/i.test(h.next)
+          ? idFrom(h.next.replace(/^(?:no\.?|nr\.?|n°)/i, ""))
+          : undefined;
+      const v = idFrom(h.cellRest) ?? idFrom(h.below) ?? idFrom(h.rest.slice(0, 30)) ?? nextId;
       if (!v) continue;
       const s = w - h.line * 0.01;
       if (!best || s > best.s) best = { v, s };
@@ -289,11 +298,11 @@ function fieldOfCand(c: Cand | undefined, consistent: boolean): FieldValue | und
 }
 
 const SELLER_LABELS =
-  /(?:^|\s)(?:verkaufer|seller|lieferant|supplier|vendor|sold\s*by|from|von|emetteur|fournisseur|vendeur|verkoper|leverancier|proveedor|fornitore|issued\s*by|rechnungssteller)\s*:?\s*/;
+  /(?:^|\s{3})(?:verkaufer|seller|lieferant|supplier|vendor|sold\s*by|from\s*:|emetteur|fournisseur|vendeur|verkoper|leverancier|proveedor|fornitore|issued\s*by|rechnungssteller)(?![\p{L}])\s*:?\s*/u;
 const BUYER_LABELS =
-  /(?:^|\s)(?:kaufer|leistungsempfanger|rechnungsempfanger|kunde|bill\s*to|billed\s*to|invoice\s*to|sold\s*to|customer|client|buyer|acheteur|destinataire|facture\s*a|klant|cliente|comprador|empfanger|an)\s*:?\s*(?:\/\s*leistungsempfanger)?/;
+  /(?:^|\s{3})(?:kaufer|leistungsempfanger|rechnungsempfanger|kunde|bill\s*to|billed\s*to|invoice\s*to|sold\s*to|customer|client|buyer|acheteur|destinataire|facture\s*a\s*:|klant|cliente|comprador|empfanger|to\s*:)(?![\p{L}])\s*:?\s*(?:\/\s*leistungsempfanger)?/u;
 const NOT_A_NAME =
-  /^(?:invoice|rechnung|facture|factura|factuur|page|seite|tax|date|datum|tel|phone|fax|email|www|http|original|copy|kopie|nummer|number|no\b|n°)/i;
+  /^(?:invoice|rechnung|facture|factura|factuur|page|seite|tax|date|datum|tel|phone|fax|e-?mail|www|http|original|copy|kopie|nummer|number|no|n°|to)(?![\p{L}])/iu;
 
 function issuer(ctx: Ctx): FieldValue | undefined {
   for (const h of findLabels(ctx.lines, SELLER_LABELS)) {
@@ -428,6 +437,7 @@ function merchant(ctx: Ctx): FieldValue | undefined {
 }
 
 const RECEIPT_TOTAL: [RegExp, number][] = [
+  [/(?:after\s*(?:adj|rounding)|rounded\s*total|total\s*rounded)/, 3.5],
   [
     /(?:grand\s*total|total\s*(?:rm|amount|payable|due|sales|\(incl|inclusive|incl)|nett?\s*total|amount\s*due|jumlah|total\s*:|balance\s*due|total\s*to\s*pay|summe|gesamt|total\s*ttc|net\s*a\s*payer)/,
     3,
@@ -435,7 +445,7 @@ const RECEIPT_TOTAL: [RegExp, number][] = [
   [/(?:^|\s)(?:total|amount|due|totaal|importe|totale)(?![\p{L}])/u, 2],
 ];
 const RECEIPT_TOTAL_EXCLUDE =
-  /sub\s*-?total|excl|exclusive|savings|discount|qty|quantity|item|gst\s*summary|rounding|tax\s*\(|change|points|tendered/;
+  /sub\s*-?total|excl|exclusive|savings|discount|qty|quantity|item|gst\s*summary|rounding|tax\s*\(|change|points|tendered|@|%/;
 
 function receiptMoney(ctx: Ctx): FieldValue | undefined {
   const totals = collect(ctx, RECEIPT_TOTAL, RECEIPT_TOTAL_EXCLUDE);
@@ -449,7 +459,8 @@ function receiptMoney(ctx: Ctx): FieldValue | undefined {
     let s = t.score;
     const ok =
       paid.some((p) => change.some((c) => sameMoney(p.value - c.value, t.value))) ||
-      (change.some((c) => c.value === 0) && paid.some((p) => sameMoney(p.value, t.value)));
+      ((change.length === 0 || change.some((c) => c.value === 0)) &&
+        paid.some((p) => sameMoney(p.value, t.value)));
     if (ok) s += 2;
     if (!best || s > best.score) {
       best = { value: t.value, score: s };
@@ -546,22 +557,68 @@ function cleanParty(s: string): string | undefined {
   return p;
 }
 
-function parties(ctx: Ctx): FieldValue | undefined {
-  const flat = ctx.text.slice(0, 12_000).replace(/\s+/g, " ");
+const ABBREVIATIONS = /\b(Inc|Corp|Co|Ltd|L\.P|LP|N\.A|No|S\.A|P\.C|Mr|Ms|Dr|St|U\.S|Bros)\./g;
+const DOC_TERMS =
+  /^(?:agreement|this agreement|effective date|shares|brand|registration statement|\d{4} act|act|services|term|territory|products?|content|marks?|trademarks?|licensed .*|confidential information|parties|party|program|system|work|property|premises|exhibit.*|schedule.*|fee|fees|plan|purchase price|closing|notice)$/i;
+const LEGAL_FORM =
+  /\b(?:inc|corp|corporation|co|company|ltd|limited|llc|l\.l\.c|lp|l\.p|llp|plc|fund|trust|bank|n\.a|gmbh|ag|s\.a|bv|b\.v|group|holdings|partners|association)\b\.?$/i;
+
+/** Parties defined with an alias: `Name, a Delaware corporation (the "Company")`. */
+function aliasParties(preamble: string): string[] {
+  const out: string[] = [];
+  const re = /\((?:the\s+|this\s+)?["“']([^"”'()]{2,40})["”']\)/g;
+  for (const m of preamble.matchAll(re)) {
+    const alias = (m[1] as string).trim();
+    if (DOC_TERMS.test(alias)) continue;
+    const at = m.index ?? 0;
+    const before = preamble.slice(Math.max(0, at - 300), at);
+    // Back to the previous clause boundary.
+    const seg =
+      before
+        .split(/\b(?:between|among|by and between|by and among|undersigned|and)\b\s*:?|[;)]\s*,?|,\s+and\s+/i)
+        .at(-1) ?? "";
+    const name = cleanParty(seg.replace(/,?\s*(?:an?|the)\s+[^,]*$/i, "").replace(/,\s*$/, ""));
+    if (!name || name.split(" ").length > 12) continue;
+    if (!LEGAL_FORM.test(name) && !/^[\p{Lu}][\p{L}&.-]*(?:\s+[\p{Lu}][\p{L}&.-]*)+$/u.test(name)) continue;
+    out.push(name);
+  }
+  return out;
+}
+
+/** Parties named after "between … and …". */
+function betweenParties(preamble: string): string[] {
   const m =
-    /\b(?:by\s+and\s+)?between\s*:?\s+(.{3,600}?)(?:\.\s|\bwhereas\b|\bwitnesseth\b|\brecitals?\b|\bw\s*i\s*t\s*n\s*e\s*s\s*s)/i.exec(
-      flat,
+    /\b(?:by\s+and\s+)?(?:between|among)\s*:?\s+(.{3,900}?)(?:\.\s+(?=[A-Z0-9])|\bwhereas\b|\bwitnesseth\b|\brecitals?\b|\bnow,?\s+therefore\b)/i.exec(
+      preamble,
     );
-  if (!m?.[1]) return undefined;
-  // Split the parties: top-level " and " separators, and "; " lists.
+  if (!m?.[1]) return [];
   const body = m[1].replace(/\([^)]*\)/g, (x) => x.replace(/\band\b/gi, "&"));
-  const parts = body
-    .split(/\s*;\s*|,?\s+and\s+(?=(?:the\s+)?[\p{Lu}"“])|,?\s+AND\s+/u)
+  return body
+    .split(/\s*;\s*|,?\s+and\s+(?=(?:the\s+)?[\p{Lu}"“])/u)
     .map(cleanParty)
     .filter((p): p is string => p !== undefined);
-  const uniq = [...new Set(parts)].slice(0, 6);
-  if (uniq.length < 2) return uniq.length === 1 ? { value: uniq, confidence: 0.3 } : undefined;
-  return { value: uniq, confidence: 0.6 };
+}
+
+function parties(ctx: Ctx): FieldValue | undefined {
+  const protectedText = ctx.text.slice(0, 8000).replace(/\s+/g, " ").replace(ABBREVIATIONS, "$1\u2024");
+  const restore = (s: string) => s.replace(/\u2024/g, ".");
+  const fromAlias = aliasParties(protectedText).map(restore);
+  const fromBetween = betweenParties(protectedText).map(restore);
+  const merged: string[] = [];
+  const key = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, " ")
+      .trim();
+  for (const p of [...fromAlias, ...fromBetween]) {
+    const k = key(p);
+    if (merged.some((q) => key(q).includes(k) || k.includes(key(q)))) continue;
+    merged.push(p);
+  }
+  const list = merged.slice(0, 6);
+  if (list.length === 0) return undefined;
+  const both = fromAlias.length >= 2 && fromBetween.length >= 2;
+  return { value: list, confidence: list.length >= 2 ? (both ? 0.7 : 0.55) : 0.3 };
 }
 
 function agreementDate(ctx: Ctx): FieldValue | undefined {
@@ -583,16 +640,23 @@ function agreementDate(ctx: Ctx): FieldValue | undefined {
   return first ? { value: first.iso, confidence: 0.3 } : undefined;
 }
 
+const LAW_STOP =
+  /\s+(?:without|and|as|in|applicable|excluding|except|including|the|shall|that|which|with|for|to|regardless|notwithstanding|each|any)\b.*$/i;
+
+function titleCase(s: string): string {
+  return s === s.toUpperCase() ? s.toLowerCase().replace(/\b\p{L}/gu, (c) => c.toUpperCase()) : s;
+}
+
 function governingLaw(ctx: Ctx): FieldValue | undefined {
   const flat = ctx.text.replace(/\s+/g, " ");
   const re =
-    /\b(?:governed\s+by|construed\s+(?:and\s+enforced\s+)?in\s+accordance\s+with|subject\s+to)\s*,?\s*(?:and\s+construed\s+(?:and\s+enforced\s+)?in\s+accordance\s+with\s+)?(?:the\s+)?(?:internal\s+|substantive\s+)?laws?\s+of\s+(?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+|Province\s+of\s+)?([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2})/g;
+    /\b(?:governed|construed|interpreted|enforced|governing\s+law)\b[^.;]{0,90}?\blaws?\s+of\s+(?:the\s+)?(?:(?:state|commonwealth|province)\s+of\s+)?([A-Za-z]+(?:\s+[A-Za-z]+){0,3})/gi;
   for (const m of flat.matchAll(re)) {
     let v = m[1]?.trim();
     if (!v) continue;
-    v = v.replace(/\s+(?:Without|And|As|In|Applicable|Excluding|Except|Including|The|Shall)\b.*$/, "");
-    if (/^(?:United\s+States|any|such|this)$/i.test(v) && !/United States/.test(v)) continue;
-    return { value: v, confidence: 0.75 };
+    v = v.replace(LAW_STOP, "").trim();
+    if (/^(?:any|such|this|its|their|said|a|an|united)$/i.test(v)) continue;
+    return { value: titleCase(v), confidence: 0.75 };
   }
   return undefined;
 }

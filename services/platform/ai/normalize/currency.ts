@@ -65,11 +65,19 @@ const CUES: Cue[] = [
   { re: /\bpounds? sterling\b/giu, code: "GBP", weight: 4 },
   { re: /\bringgit\b/giu, code: "MYR", weight: 4 },
   { re: /\brupees?\b/giu, code: "INR", weight: 3 },
-  // ISO codes as words.
+  // ISO codes next to an amount ("EUR 12,00", "12.00 USD") are strong; loose ones are weak (OCR noise).
+  {
+    re: /(?<![A-Za-z])([A-Z]{3})\s?(?=[-−]?\d)|(?<=\d\s?)([A-Z]{3})(?![A-Za-z])/gu,
+    code: (m) => {
+      const c = m[1] ?? m[2] ?? "";
+      return ISO.has(c) ? c : undefined;
+    },
+    weight: 2.5,
+  },
   {
     re: /(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])/gu,
     code: (m) => (ISO.has(m[1] ?? "") ? m[1] : undefined),
-    weight: 2,
+    weight: 0.75,
   },
   // Prefixed dollars before the bare "$".
   { re: /(?:US\$|USD\$)/gu, code: "USD", weight: 3 },
@@ -86,7 +94,24 @@ const CUES: Cue[] = [
   { re: /₩/gu, code: "KRW", weight: 2 },
   // Local markers attached to amounts.
   { re: /(?<![A-Za-z])RM\s?\d|(?<![A-Za-z])RM(?![A-Za-z])/gu, code: "MYR", weight: 2 },
-  { re: /(?<![A-Za-z])Rs\.?\s?\d/gu, code: "INR", weight: 2 },
+  { re: /(?<![A-Za-z])Rs\.?\s?[-−]?\d/gu, code: "INR", weight: 2 },
+  // Country markers: where "$" or no symbol is printed, the issuer's country decides.
+  {
+    re: /\b(?:sdn\.?\s*bhd|malaysia|kuala\s+lumpur|selangor|johor|petaling\s+jaya|penang)\b/giu,
+    code: "MYR",
+    weight: 2.5,
+  },
+  {
+    re: /\b(?:gstin|pvt\.?\s*ltd|india|mumbai|bangalore|bengaluru|new\s+delhi|uttar\s+pradesh)\b/giu,
+    code: "INR",
+    weight: 2,
+  },
+  {
+    re: /\b(?:deutschland|germany|österreich|france|nederland|españa|italia|belgique|belgi[eë])\b/giu,
+    code: "EUR",
+    weight: 1,
+  },
+  { re: /\b(?:united\s+kingdom|england|london)\b/giu, code: "GBP", weight: 1 },
   { re: /(?<![A-Za-z])(?:Fr\.|SFr\.?)\s?\d/gu, code: "CHF", weight: 2 },
 ];
 

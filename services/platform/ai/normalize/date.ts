@@ -137,7 +137,7 @@ const PATTERNS: {
   // 5 March 2018, 05 MAR 2018, 5. März 2018, 18th day of January, 2020, 28 Jan 15, 02 Juillet 2015
   {
     re: new RegExp(
-      `(?<![\\p{L}\\d])${D}${ORD}\\.?(?:\\s+day\\s+of)?${SEP_WORD}(${MONTH_ALT})\\.?${SEP_WORD}(\\d{4}|\\d{2})(?!\\d)`,
+      `(?<![\\p{L}\\d])${D}\\s?${ORD}\\.?(?:\\s+day\\s+of)?${SEP_WORD}(${MONTH_ALT})\\.?${SEP_WORD}(\\d{4}|\\d{2})(?!\\d)`,
       "giu",
     ),
     build: (m) => {
@@ -148,7 +148,7 @@ const PATTERNS: {
   },
   // March 5, 2018, Jan 31, 2022, January 18th, 2020
   {
-    re: new RegExp(`(?<![\\p{L}])(${MONTH_ALT})\\.?\\s+${D}${ORD},?\\s+(\\d{4})(?!\\d)`, "giu"),
+    re: new RegExp(`(?<![\\p{L}])(${MONTH_ALT})\\.?\\s+${D}${ORD}\\s*,?\\s+(\\d{4})(?!\\d)`, "giu"),
     build: (m) => {
       const mo = monthNumber(m[1] as string);
       return [mo ? isoDate(+(m[3] as string), mo, +(m[2] as string)) : undefined, false];
