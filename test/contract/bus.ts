@@ -287,6 +287,7 @@ export function busContract(
       expect(poison.headers[DLQ_HEADERS.error]).toContain("poison: cannot be decoded");
       expect(poison.headers[DLQ_HEADERS.attempts]).toBe("1");
       expect(poison.headers["x-seq"]).toBe("1");
+      expect(poison.headers["dlq.group"]).toBe(t.group);
       const exhausted = byI.get(3)!;
       expect(exhausted.headers[DLQ_HEADERS.attempts]).toBe("2");
       expect(exhausted.headers[DLQ_HEADERS.error]).toContain("always down");

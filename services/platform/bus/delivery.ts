@@ -39,6 +39,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
 
 const MAX_ERROR_HEADER = 1000;
 
+/** Added next to DLQ_HEADERS: the consumer group that dead-lettered the record. */
+export const DLQ_GROUP_HEADER = "dlq.group";
+
 export function describeError(error: unknown): string {
   const text =
     error instanceof Error
@@ -50,7 +53,12 @@ export function describeError(error: unknown): string {
 }
 
 /** The dead letter for a record: same key and value, original headers plus the dlq.* headers. */
-export function deadLetterOf(record: BusRecord, error: unknown, attempts: number): OutgoingRecord {
+export function deadLetterOf(
+  record: BusRecord,
+  error: unknown,
+  attempts: number,
+  groupId?: string,
+): OutgoingRecord {
   return {
     key: record.key,
     value: record.value,
@@ -61,6 +69,7 @@ export function deadLetterOf(record: BusRecord, error: unknown, attempts: number
       [DLQ_HEADERS.offset]: record.offset,
       [DLQ_HEADERS.error]: describeError(error),
       [DLQ_HEADERS.attempts]: String(attempts),
+      ...(groupId === undefined ? {} : { [DLQ_GROUP_HEADER]: groupId }),
     },
   };
 }
@@ -70,6 +79,8 @@ export interface DeliverOptions {
   policy: RetryPolicy;
   signal: AbortSignal;
   heartbeat: HandlerContext["heartbeat"];
+  /** Recorded in the dlq.group header. */
+  groupId?: string;
   /** Publishes the dead letter; failures here are retried with backoff until it succeeds or the work is aborted. */
   deadLetter(record: OutgoingRecord): Promise<void>;
   random?: () => number;
@@ -89,7 +100,7 @@ export async function deliver(record: BusRecord, options: DeliverOptions): Promi
     } catch (error) {
       if (signal.aborted) return "aborted";
       if (!isRetriable(error) || attempt >= policy.maxAttempts) {
-        const letter = deadLetterOf(record, error, attempt);
+        const letter = deadLetterOf(record, error, attempt, options.groupId);
         for (let tries = 1; ; tries++) {
           try {
             await options.deadLetter(letter);

@@ -366,6 +366,7 @@ class Worker {
           const outcome = await deliver(toBusRecord(topicName, this.partition, stored), {
             handler: options.handler,
             policy,
+            groupId: options.groupId,
             signal: this.work.signal,
             heartbeat: async () => {},
             deadLetter: (letter) => this.group.bus.publish(options.deadLetterTopic, [letter]),

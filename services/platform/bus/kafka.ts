@@ -304,6 +304,7 @@ class KafkaSubscription {
           deliver(record, {
             handler: this.options.handler,
             policy,
+            groupId: this.options.groupId,
             signal: work.signal,
             heartbeat: beat,
             deadLetter: (letter) => this.bus.publish(this.options.deadLetterTopic, [letter]),
