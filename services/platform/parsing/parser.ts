@@ -33,6 +33,7 @@ export async function parseDocument(
   budget: ParseBudget = DEFAULT_PARSE_BUDGET,
 ): Promise<ParsedDocument> {
   checkInput(bytes, mediaType);
+  checkMemoryEstimate(bytes, mediaType, budget);
   return poolFor(budget.maxMemoryMb).run(bytes, mediaType, budget);
 }
 
@@ -58,6 +59,25 @@ function checkInput(bytes: Uint8Array, mediaType: string): void {
     "malformed",
     `declared ${mediaType}, but the bytes are ${sniffed ?? "of an unknown type"}`,
   );
+}
+
+/**
+ * Text formats become V8 strings that the parser copies a few times (decode, clean, regexes).
+ * V8 cannot always fail gracefully when one huge string operation hits the heap limit (an OOM
+ * inside the regexp engine aborts the whole process, worker or not), so text that cannot fit
+ * the heap budget with headroom is refused before it reaches a worker.
+ */
+export const TEXT_MEMORY_FACTOR = 8;
+
+function checkMemoryEstimate(bytes: Uint8Array, mediaType: string, budget: ParseBudget): void {
+  if (!TEXT_MEDIA_TYPES.includes(mediaType)) return;
+  const need = bytes.byteLength * TEXT_MEMORY_FACTOR;
+  if (need > budget.maxMemoryMb * 1024 * 1024) {
+    throw new ParseError(
+      "memory",
+      `a ${(bytes.byteLength / 1048576).toFixed(1)} MiB text document needs about ${Math.ceil(need / 1048576)} MiB, over the memory budget of ${budget.maxMemoryMb} MiB`,
+    );
+  }
 }
 
 /** The file starts like the declared type (its magic number) but did not sniff cleanly. */

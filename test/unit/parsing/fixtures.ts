@@ -1,0 +1,106 @@
+import fs from "node:fs";
+import path from "node:path";
+import { crc32, deflateRawSync } from "node:zlib";
+
+/** The evaluation corpus: ../shared/corpus from the repo, or /work/shared/corpus. */
+export function corpusDir(): string | undefined {
+  const candidates = [
+    process.env.DOCMESH_CORPUS,
+    path.resolve(import.meta.dirname, "../../../../shared/corpus"),
+    "/work/shared/corpus",
+  ].filter((x): x is string => !!x);
+  return candidates.find((c) => fs.existsSync(path.join(c, "truth.jsonl")));
+}
+
+export function corpusFile(name: string): Uint8Array {
+  const dir = corpusDir();
+  if (!dir) throw new Error("corpus not found");
+  return new Uint8Array(fs.readFileSync(path.join(dir, "docs", name)));
+}
+
+interface ZipInput {
+  name: string;
+  data: Uint8Array;
+  /** Override the declared uncompressed size (a lying archive). */
+  declaredSize?: number;
+}
+
+/** A minimal ZIP writer (deflate), enough to build DOCX-shaped archives and zip bombs. */
+export function buildZip(entries: ZipInput[]): Uint8Array {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, "utf8");
+    const comp = deflateRawSync(e.data, { level: 9 });
+    const crc = crc32(e.data);
+    const size = e.declaredSize ?? e.data.byteLength;
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(0, 6);
+    lh.writeUInt16LE(8, 8);
+    lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(comp.byteLength, 18);
+    lh.writeUInt32LE(size, 22);
+    lh.writeUInt16LE(name.byteLength, 26);
+    locals.push(lh, name, comp);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(8, 10);
+    ch.writeUInt32LE(crc, 16);
+    ch.writeUInt32LE(comp.byteLength, 20);
+    ch.writeUInt32LE(size, 24);
+    ch.writeUInt16LE(name.byteLength, 28);
+    ch.writeUInt32LE(offset, 42);
+    centrals.push(ch, name);
+    offset += 30 + name.byteLength + comp.byteLength;
+  }
+  const cd = Buffer.concat(centrals);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(entries.length, 8);
+  eocd.writeUInt16LE(entries.length, 10);
+  eocd.writeUInt32LE(cd.byteLength, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...locals, cd, eocd]));
+}
+
+const CONTENT_TYPES =
+  '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
+
+/** A DOCX-shaped archive whose document part is `docBytes` (e.g. hundreds of MB of zeros). */
+export function docxShapedZip(docBytes: Uint8Array, declaredSize?: number): Uint8Array {
+  return buildZip([
+    { name: "[Content_Types].xml", data: Buffer.from(CONTENT_TYPES) },
+    { name: "word/document.xml", data: docBytes, declaredSize },
+  ]);
+}
+
+/**
+ * A minimal PDF protected by the Standard security handler (RC4, R2) whose /U entry matches no
+ * password: any reader must ask for a password. Offsets in the xref table are exact.
+ */
+export function encryptedPdf(): Uint8Array {
+  const hex32 = "9f".repeat(32);
+  const objs = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+    "<< /Length 8 >>\nstream\n\x8a\x13\x99\x01\x42\x77\x10\x05\nendstream",
+    `<< /Filter /Standard /V 1 /R 2 /O <${hex32}> /U <${"3c".repeat(32)}> /P -44 >>`,
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objs.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(out, "latin1"));
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out, "latin1");
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, "0")} 00000 n \n`;
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R /Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new Uint8Array(Buffer.from(out, "latin1"));
+}
