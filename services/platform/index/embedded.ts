@@ -141,40 +141,20 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async upsert(document: IndexedDocument): Promise<void> {
+    await this.upsertMany([document]);
+  }
+
+  /**
+   * Not part of the SearchIndex port: replaces many documents in one transaction, for bulk
+   * (re)indexing and the benchmark. Same semantics as calling upsert() for each.
+   */
+  async upsertMany(documents: IndexedDocument[]): Promise<void> {
     const dimensions = this.requireDimensions();
-    checkDocument(document, dimensions);
+    for (const document of documents) checkDocument(document, dimensions);
     const db = await this.open();
-    const chunks =
-      document.chunks.length > 0
-        ? document.chunks
-        : [{ ordinal: -1, text: "", embedding: undefined as Float32Array | undefined }];
     await this.run("upsert", () =>
       db.transaction(async (tx) => {
-        await deleteDocument(tx, document.tenant, document.documentId);
-        await tx.query(
-          `INSERT INTO chunks (tenant, document_id, ordinal, category, status, batch, create_time,
-             document_date, total_amount, currency, title, file_name, file_words, fields_text, body, embedding)
-           SELECT $1, $2, c.ordinal, $3, $4, $5, $6, $7::date, $8, $9, $10, $11, $12, $13, c.body, c.embedding::vector
-           FROM unnest($14::int[], $15::text[], $16::text[]) AS c(ordinal, body, embedding)`,
-          [
-            document.tenant,
-            document.documentId,
-            document.category,
-            document.status,
-            document.batch,
-            document.createTime.toISOString(),
-            document.documentDate ?? null,
-            document.totalAmount ?? null,
-            normalizeCurrency(document.currency) ?? null,
-            document.title,
-            document.fileName,
-            fileNameWords(document.fileName),
-            document.fieldsText,
-            chunks.map((c) => c.ordinal),
-            chunks.map((c) => stripNul(c.text)),
-            chunks.map((c) => (c.embedding ? vectorLiteral(c.embedding) : null)),
-          ],
-        );
+        for (const document of documents) await insertDocument(tx, document);
       }),
     );
   }
@@ -345,6 +325,38 @@ export class EmbeddedSearchIndex implements SearchIndex {
       });
     }
   }
+}
+
+async function insertDocument(tx: Transaction, document: IndexedDocument): Promise<void> {
+  const chunks =
+    document.chunks.length > 0
+      ? document.chunks
+      : [{ ordinal: -1, text: "", embedding: undefined as Float32Array | undefined }];
+  await deleteDocument(tx, document.tenant, document.documentId);
+  await tx.query(
+    `INSERT INTO chunks (tenant, document_id, ordinal, category, status, batch, create_time,
+       document_date, total_amount, currency, title, file_name, file_words, fields_text, body, embedding)
+     SELECT $1, $2, c.ordinal, $3, $4, $5, $6, $7::date, $8, $9, $10, $11, $12, $13, c.body, c.embedding::vector
+     FROM unnest($14::int[], $15::text[], $16::text[]) AS c(ordinal, body, embedding)`,
+    [
+      document.tenant,
+      document.documentId,
+      document.category,
+      document.status,
+      document.batch,
+      document.createTime.toISOString(),
+      document.documentDate ?? null,
+      document.totalAmount ?? null,
+      normalizeCurrency(document.currency) ?? null,
+      document.title,
+      document.fileName,
+      fileNameWords(document.fileName),
+      document.fieldsText,
+      chunks.map((c) => c.ordinal),
+      chunks.map((c) => stripNul(c.text)),
+      chunks.map((c) => (c.embedding ? vectorLiteral(c.embedding) : null)),
+    ],
+  );
 }
 
 async function deleteDocument(db: PGlite | Transaction, tenant: string, documentId: string): Promise<void> {

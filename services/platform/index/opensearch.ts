@@ -182,55 +182,93 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   async upsert(document: IndexedDocument): Promise<void> {
-    checkDocument(document, this.requireDimensions());
-    const shared = {
-      tenant: document.tenant,
-      documentId: document.documentId,
-      category: document.category,
-      status: document.status,
-      batch: document.batch,
-      createTime: document.createTime.toISOString(),
-      documentDate: document.documentDate ?? null,
-      totalAmount: document.totalAmount ?? null,
-      currency: normalizeCurrency(document.currency) ?? null,
-      title: document.title,
-      fileName: `${document.fileName} ${fileNameWords(document.fileName)}`,
-      fieldsText: document.fieldsText,
+    await this.upsertMany([document]);
+  }
+
+  /**
+   * Not part of the SearchIndex port: replaces many documents with few bulk requests, for bulk
+   * (re)indexing and the benchmark. Same semantics as calling upsert() for each; the documents
+   * become visible together at the end.
+   */
+  async upsertMany(documents: IndexedDocument[], options: { chunksPerRequest?: number } = {}): Promise<void> {
+    const dimensions = this.requireDimensions();
+    for (const document of documents) checkDocument(document, dimensions);
+    const perRequest = options.chunksPerRequest ?? 500;
+    let body: Json[] = [];
+    const kept: { tenant: string; documentId: string; ordinals: number[] }[] = [];
+    const flush = async (last: boolean) => {
+      if (body.length === 0) return;
+      const response = await this.client.bulk({
+        body,
+        refresh: last ? (this.options.refresh ?? true) : false,
+      });
+      if (response.body.errors) throw bulkError(response.body.items as Json[]);
+      body = [];
     };
-    // A document without chunks keeps one placeholder (ordinal -1, no vector), so its title and
-    // fields stay searchable by keyword.
-    const chunks =
-      document.chunks.length > 0 ? document.chunks : [{ ordinal: -1, text: "", embedding: undefined }];
-    const body: Json[] = [];
-    for (const chunk of chunks) {
-      body.push({
-        index: { _index: this.indexName, _id: chunkId(document.tenant, document.documentId, chunk.ordinal) },
-      });
-      body.push({
-        ...shared,
-        ordinal: chunk.ordinal,
-        text: chunk.text,
-        ...(chunk.embedding ? { embedding: Array.from(chunk.embedding) } : {}),
-      });
-    }
     await this.call("upsert", async () => {
       // Write the new chunks first (deterministic ids overwrite the old ones), then drop the old
-      // chunks beyond them: the document never disappears from search while it is replaced.
-      const response = await this.client.bulk({ body, refresh: this.options.refresh ?? true });
-      if (response.body.errors) throw bulkError(response.body.items as Json[]);
-      await this.client.deleteByQuery({
-        index: this.indexName,
-        refresh: true,
-        conflicts: "proceed",
-        body: {
-          query: {
-            bool: {
-              filter: [{ term: { tenant: document.tenant } }, { term: { documentId: document.documentId } }],
-              must_not: [{ terms: { ordinal: chunks.map((c) => c.ordinal) } }],
+      // chunks beyond them: a document never disappears from search while it is replaced.
+      for (const document of documents) {
+        const shared = {
+          tenant: document.tenant,
+          documentId: document.documentId,
+          category: document.category,
+          status: document.status,
+          batch: document.batch,
+          createTime: document.createTime.toISOString(),
+          documentDate: document.documentDate ?? null,
+          totalAmount: document.totalAmount ?? null,
+          currency: normalizeCurrency(document.currency) ?? null,
+          title: document.title,
+          fileName: `${document.fileName} ${fileNameWords(document.fileName)}`,
+          fieldsText: document.fieldsText,
+        };
+        // A document without chunks keeps one placeholder (ordinal -1, no vector), so its title
+        // and fields stay searchable by keyword.
+        const chunks =
+          document.chunks.length > 0 ? document.chunks : [{ ordinal: -1, text: "", embedding: undefined }];
+        for (const chunk of chunks) {
+          body.push({
+            index: {
+              _index: this.indexName,
+              _id: chunkId(document.tenant, document.documentId, chunk.ordinal),
             },
-          },
-        } as never,
-      });
+          });
+          body.push({
+            ...shared,
+            ordinal: chunk.ordinal,
+            text: chunk.text,
+            ...(chunk.embedding ? { embedding: Array.from(chunk.embedding) } : {}),
+          });
+          if (body.length >= perRequest * 2) await flush(false);
+        }
+        kept.push({
+          tenant: document.tenant,
+          documentId: document.documentId,
+          ordinals: chunks.map((c) => c.ordinal),
+        });
+      }
+      await flush(true);
+      for (let i = 0; i < kept.length; i += 200) {
+        await this.client.deleteByQuery({
+          index: this.indexName,
+          refresh: true,
+          conflicts: "proceed",
+          body: {
+            query: {
+              bool: {
+                should: kept.slice(i, i + 200).map((k) => ({
+                  bool: {
+                    filter: [{ term: { tenant: k.tenant } }, { term: { documentId: k.documentId } }],
+                    must_not: [{ terms: { ordinal: k.ordinals } }],
+                  },
+                })),
+                minimum_should_match: 1,
+              },
+            },
+          } as never,
+        });
+      }
     });
   }
 

@@ -1,0 +1,436 @@
+// Search-index benchmark and corpus ranking check.
+//
+//   npx tsx bench/search-index.ts [embedded|opensearch] [--sizes 10000,100000] [--queries 200] [--max-seconds 1500]
+//       Synthetic chunks (random unit vectors of 384 dims, ~100 words drawn from a Zipf vocabulary of
+//       20,000 words, 5 chunks per document, 90% of documents in the queried tenant). Prints indexing
+//       throughput and the p50/p95 latency of keyword, semantic and filtered semantic queries at each
+//       size. Stops growing when --max-seconds is reached and reports the size it got to.
+//       opensearch reads DOCMESH_OPENSEARCH_URL (source services.env).
+//
+//   npx tsx bench/search-index.ts corpus [--engines embedded-english,embedded-simple,opensearch]
+//       Parses ../shared/corpus, chunks and embeds it with the built-in embedder, indexes it in each
+//       engine and prints recall@5 and MRR of queries.jsonl for keyword and semantic search.
+
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, extname, join, resolve } from "node:path";
+import { embedText } from "../services/platform/ai/builtin/index.ts";
+import { EmbeddedSearchIndex, type TextConfig } from "../services/platform/index/embedded.ts";
+import { OpenSearchIndex } from "../services/platform/index/opensearch.ts";
+import type {
+  Category,
+  IndexedDocument,
+  IndexHit,
+  SearchIndex,
+} from "../services/platform/index/search-index.ts";
+
+const DIMS = 384;
+const CHUNKS_PER_DOC = 5;
+const DOCS_PER_BATCH = 100;
+const CATEGORIES: Category[] = ["invoice", "receipt", "contract", "report", "other"];
+
+interface Args {
+  mode: string;
+  sizes: number[];
+  queries: number;
+  maxSeconds: number;
+  engines: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    mode: "embedded",
+    sizes: [10_000, 100_000],
+    queries: 200,
+    maxSeconds: 1500,
+    engines: ["embedded-english", "embedded-simple", "opensearch"],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = () => argv[++i] ?? "";
+    if (arg === "--sizes") args.sizes = next().split(",").map(Number);
+    else if (arg === "--queries") args.queries = Number(next());
+    else if (arg === "--max-seconds") args.maxSeconds = Number(next());
+    else if (arg === "--engines") args.engines = next().split(",");
+    else if (!arg.startsWith("--")) args.mode = arg;
+    else throw new Error(`unknown option ${arg}`);
+  }
+  return args;
+}
+
+// ---------- synthetic data ----------
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Synthetic {
+  readonly words: string[] = [];
+  private readonly cdf: Float64Array;
+  private readonly random: () => number;
+
+  constructor(seed: number, vocabulary = 20_000) {
+    this.random = mulberry32(seed);
+    const syllables = [
+      "ka",
+      "lo",
+      "mi",
+      "ne",
+      "ru",
+      "sa",
+      "ti",
+      "vo",
+      "ze",
+      "pa",
+      "qui",
+      "dor",
+      "fen",
+      "gal",
+      "hob",
+    ];
+    const seen = new Set<string>();
+    while (this.words.length < vocabulary) {
+      const n = 2 + Math.floor(this.random() * 3);
+      let word = "";
+      for (let i = 0; i < n; i++) word += syllables[Math.floor(this.random() * syllables.length)];
+      if (!seen.has(word)) {
+        seen.add(word);
+        this.words.push(word);
+      }
+    }
+    this.cdf = new Float64Array(vocabulary);
+    let sum = 0;
+    for (let r = 0; r < vocabulary; r++) {
+      sum += 1 / (r + 1);
+      this.cdf[r] = sum;
+    }
+    for (let r = 0; r < vocabulary; r++) this.cdf[r] = (this.cdf[r] as number) / sum;
+  }
+
+  /** A word by Zipf rank. */
+  word(): string {
+    const u = this.random();
+    let lo = 0;
+    let hi = this.cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.cdf[mid] as number) < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.words[lo] as string;
+  }
+
+  /** A word of rank in [from, to): mid- and low-frequency terms for queries. */
+  wordInRanks(from: number, to: number): string {
+    return this.words[from + Math.floor(this.random() * (to - from))] as string;
+  }
+
+  text(words: number): string {
+    const out: string[] = [];
+    for (let i = 0; i < words; i++) out.push(this.word());
+    return out.join(" ");
+  }
+
+  unitVector(): Float32Array {
+    const v = new Float32Array(DIMS);
+    let norm = 0;
+    for (let i = 0; i < DIMS; i += 2) {
+      const u1 = this.random() || 1e-12;
+      const u2 = this.random();
+      const r = Math.sqrt(-2 * Math.log(u1));
+      const a = r * Math.cos(2 * Math.PI * u2);
+      const b = r * Math.sin(2 * Math.PI * u2);
+      v[i] = a;
+      if (i + 1 < DIMS) v[i + 1] = b;
+      norm += a * a + b * b;
+    }
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < DIMS; i++) v[i] = (v[i] as number) / norm;
+    return v;
+  }
+
+  document(n: number): IndexedDocument {
+    const tenant = n % 10 === 9 ? `bench-other-${n % 7}` : "bench-main";
+    return {
+      tenant,
+      documentId: `doc-${n}`,
+      fileName: `scan_${n}.pdf`,
+      title: this.text(5),
+      category: CATEGORIES[n % CATEGORIES.length] as Category,
+      status: n % 13 === 0 ? "NEEDS_REVIEW" : "INDEXED",
+      batch: `batch-${Math.floor(n / 500)}`,
+      createTime: new Date(Date.UTC(2024, 0, 1) + n * 60_000),
+      documentDate: `202${n % 5}-0${1 + (n % 9)}-1${n % 10}`,
+      totalAmount: Math.round(this.random() * 100_000) / 100,
+      currency: ["EUR", "USD", "GBP"][n % 3],
+      fieldsText: `issuer: ${this.text(2)} buyer: ${this.text(2)}`,
+      chunks: Array.from({ length: CHUNKS_PER_DOC }, (_, ordinal) => ({
+        ordinal,
+        text: this.text(90 + Math.floor(this.random() * 40)),
+        embedding: this.unitVector(),
+      })),
+    };
+  }
+}
+
+// ---------- measurement helpers ----------
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+async function timeQueries(
+  label: string,
+  count: number,
+  run: (i: number) => Promise<IndexHit[]>,
+): Promise<{ label: string; p50: number; p95: number; mean: number; emptyShare: number }> {
+  for (let i = 0; i < Math.min(10, count); i++) await run(-1 - i); // warm-up
+  const times: number[] = [];
+  let empty = 0;
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    const hits = await run(i);
+    times.push(performance.now() - t);
+    if (hits.length === 0) empty++;
+  }
+  times.sort((a, b) => a - b);
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  return { label, p50: percentile(times, 50), p95: percentile(times, 95), mean, emptyShare: empty / count };
+}
+
+type BulkIndex = SearchIndex & { upsertMany(documents: IndexedDocument[]): Promise<void> };
+
+async function openEngine(
+  mode: string,
+): Promise<{ index: BulkIndex; cleanup: () => Promise<void>; describe: string }> {
+  if (mode === "embedded" || mode.startsWith("embedded-")) {
+    const textConfig: TextConfig = mode === "embedded-simple" ? "simple" : "english";
+    const dataDir = await mkdtemp(join(tmpdir(), "docmesh-bench-index-"));
+    const index = new EmbeddedSearchIndex({ dataDir, textConfig });
+    return {
+      index,
+      describe: `embedded PGlite (${textConfig}) in ${dataDir}`,
+      cleanup: async () => {
+        await index.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (mode === "opensearch") {
+    const url = process.env.DOCMESH_OPENSEARCH_URL;
+    if (!url) throw new Error("DOCMESH_OPENSEARCH_URL is not set: source services.env first");
+    const index = new OpenSearchIndex({ url, index: `docmesh-bench-${randomUUID().slice(0, 8)}` });
+    return {
+      index,
+      describe: `OpenSearch at ${url}, index ${index.indexName}`,
+      cleanup: async () => {
+        await index.drop();
+        await index.close();
+      },
+    };
+  }
+  throw new Error(`unknown mode "${mode}": embedded | opensearch | corpus`);
+}
+
+// ---------- latency benchmark ----------
+
+async function latencyBench(args: Args): Promise<void> {
+  const deadline = Date.now() + args.maxSeconds * 1000;
+  const { index, cleanup, describe } = await openEngine(args.mode);
+  console.log(`# search-index bench: ${describe}`);
+  console.log(
+    `# node ${process.version}, ${DIMS}-dim vectors, ${CHUNKS_PER_DOC} chunks/doc, 90% in the queried tenant`,
+  );
+  const data = new Synthetic(42);
+  const queries = new Synthetic(7);
+  const openStart = performance.now();
+  await index.ensure(DIMS);
+  console.log(`open + ensure: ${((performance.now() - openStart) / 1000).toFixed(1)} s`);
+  let docs = 0;
+  try {
+    for (const size of [...args.sizes].sort((a, b) => a - b)) {
+      const targetDocs = Math.ceil(size / CHUNKS_PER_DOC);
+      const startDocs = docs;
+      const t = performance.now();
+      let stopped = false;
+      while (docs < targetDocs) {
+        const batch: IndexedDocument[] = [];
+        for (let i = 0; i < DOCS_PER_BATCH && docs + i < targetDocs; i++) batch.push(data.document(docs + i));
+        await index.upsertMany(batch);
+        docs += batch.length;
+        if (docs % 2000 < DOCS_PER_BATCH) {
+          const rate = ((docs - startDocs) * CHUNKS_PER_DOC) / ((performance.now() - t) / 1000);
+          console.log(`  indexed ${docs * CHUNKS_PER_DOC} chunks (${rate.toFixed(0)} chunks/s)`);
+        }
+        if (Date.now() > deadline) {
+          stopped = true;
+          break;
+        }
+      }
+      const seconds = (performance.now() - t) / 1000;
+      const chunks = docs * CHUNKS_PER_DOC;
+      const added = (docs - startDocs) * CHUNKS_PER_DOC;
+      console.log(
+        `\n## ${chunks} chunks${stopped ? ` (time budget reached before ${size})` : ""}: indexed ${added} chunks in ${seconds.toFixed(1)} s = ${(added / seconds).toFixed(0)} chunks/s (${((docs - startDocs) / seconds).toFixed(1)} docs/s)`,
+      );
+      const tenant = "bench-main";
+      const results = [
+        await timeQueries("keyword, 1 mid-frequency term", args.queries, (_i) =>
+          index.keyword({ tenant, filter: {}, limit: 10, text: queries.wordInRanks(50, 2000) }),
+        ),
+        await timeQueries("keyword, 3 terms (AND, OR fallback)", args.queries, () =>
+          index.keyword({
+            tenant,
+            filter: {},
+            limit: 10,
+            text: `${queries.wordInRanks(10, 500)} ${queries.wordInRanks(100, 5000)} ${queries.wordInRanks(1000, 20000)}`,
+          }),
+        ),
+        await timeQueries("semantic", args.queries, () =>
+          index.semantic({ tenant, filter: {}, limit: 10, vector: queries.unitVector() }),
+        ),
+        await timeQueries("semantic + category filter", args.queries, () =>
+          index.semantic({
+            tenant,
+            filter: { categories: ["invoice"] },
+            limit: 10,
+            vector: queries.unitVector(),
+          }),
+        ),
+      ];
+      console.log("| query | p50 ms | p95 ms | mean ms | empty |");
+      console.log("|---|---:|---:|---:|---:|");
+      for (const r of results) {
+        console.log(
+          `| ${r.label} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.mean.toFixed(1)} | ${(r.emptyShare * 100).toFixed(0)}% |`,
+        );
+      }
+      if (stopped) break;
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+// ---------- corpus ranking check ----------
+
+interface Query {
+  id: string;
+  query: string;
+  type: string;
+  relevant: string[];
+}
+
+function chunkText(text: string, size = 1000): string[] {
+  const words = text.replace(/\s+/g, " ").trim().split(" ");
+  const chunks: string[] = [];
+  let current = "";
+  for (const word of words) {
+    if (current.length + word.length + 1 > size && current) {
+      chunks.push(current);
+      current = "";
+    }
+    current = current ? `${current} ${word}` : word;
+  }
+  if (current) chunks.push(current);
+  return chunks;
+}
+
+async function loadCorpus(root: string): Promise<IndexedDocument[]> {
+  const { parseDocument, sniffMediaType, DEFAULT_PARSE_BUDGET, closeParsers } = await import(
+    "../services/platform/parsing/parser.ts"
+  );
+  const docsDir = join(root, "docs");
+  const documents: IndexedDocument[] = [];
+  for (const file of readdirSync(docsDir).sort()) {
+    const bytes = new Uint8Array(readFileSync(join(docsDir, file)));
+    let text = "";
+    try {
+      const mediaType = sniffMediaType(bytes, file);
+      if (!mediaType) throw new Error("unsupported media type");
+      text = (await parseDocument(bytes, mediaType, DEFAULT_PARSE_BUDGET)).text;
+    } catch (error) {
+      const transcript = join(root, "truth_text", `${basename(file, extname(file))}.txt`);
+      if (existsSync(transcript)) text = readFileSync(transcript, "utf8");
+      else console.log(`  (no text for ${file}: ${(error as Error).message})`);
+    }
+    const title = (text.split("\n").find((line) => line.trim().length > 3) ?? file).trim().slice(0, 120);
+    documents.push({
+      tenant: "corpus",
+      documentId: `docs/${file}`,
+      fileName: file,
+      title,
+      category: "other",
+      status: "INDEXED",
+      batch: "corpus",
+      createTime: new Date(),
+      fieldsText: "",
+      chunks: chunkText(text).map((chunk, ordinal) => ({
+        ordinal,
+        text: chunk,
+        embedding: embedText(chunk),
+      })),
+    });
+  }
+  await closeParsers();
+  return documents;
+}
+
+async function corpusCheck(args: Args): Promise<void> {
+  const root = resolve(process.env.DOCMESH_CORPUS ?? "../shared/corpus");
+  console.log(`# corpus ranking check on ${root}`);
+  const t = performance.now();
+  const documents = await loadCorpus(root);
+  console.log(
+    `parsed, chunked and embedded ${documents.length} documents (${documents.reduce((n, d) => n + d.chunks.length, 0)} chunks) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  const queries = readFileSync(join(root, "queries.jsonl"), "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as Query);
+  console.log("| engine | mode | recall@5 | MRR | per query (rank of first relevant) |");
+  console.log("|---|---|---:|---:|---|");
+  for (const engine of args.engines) {
+    const { index, cleanup } = await openEngine(engine);
+    try {
+      await index.ensure(DIMS);
+      await index.upsertMany(documents);
+      for (const mode of ["keyword", "semantic"] as const) {
+        let recall = 0;
+        let mrr = 0;
+        const ranks: string[] = [];
+        for (const q of queries) {
+          const hits =
+            mode === "keyword"
+              ? await index.keyword({ tenant: "corpus", filter: {}, limit: 10, text: q.query })
+              : await index.semantic({ tenant: "corpus", filter: {}, limit: 10, vector: embedText(q.query) });
+          const ids = hits.map((h) => h.documentId);
+          const first = ids.findIndex((id) => q.relevant.includes(id));
+          const top5 = ids.slice(0, 5).filter((id) => q.relevant.includes(id)).length;
+          recall += top5 / Math.min(5, q.relevant.length);
+          mrr += first >= 0 ? 1 / (first + 1) : 0;
+          ranks.push(`${q.id}:${first >= 0 ? first + 1 : "-"}`);
+        }
+        console.log(
+          `| ${engine} | ${mode} | ${(recall / queries.length).toFixed(3)} | ${(mrr / queries.length).toFixed(3)} | ${ranks.join(" ")} |`,
+        );
+      }
+    } finally {
+      await cleanup();
+    }
+  }
+}
+
+const args = parseArgs(process.argv.slice(2));
+if (args.mode === "corpus") await corpusCheck(args);
+else await latencyBench(args);
