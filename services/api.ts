@@ -1,16 +1,14 @@
+import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
-import type { IngestionService } from "../gen/docmesh/ingestion/v1/ingestion_service_pb.ts";
-import { IngestionService as IngestionServiceDesc } from "../gen/docmesh/ingestion/v1/ingestion_service_pb.ts";
-import type { MetadataService } from "../gen/docmesh/metadata/v1/metadata_service_pb.ts";
-import { MetadataService as MetadataServiceDesc } from "../gen/docmesh/metadata/v1/metadata_service_pb.ts";
-import type { ProgressService } from "../gen/docmesh/progress/v1/progress_service_pb.ts";
-import { ProgressService as ProgressServiceDesc } from "../gen/docmesh/progress/v1/progress_service_pb.ts";
-import type { SearchService } from "../gen/docmesh/search/v1/search_service_pb.ts";
-import { SearchService as SearchServiceDesc } from "../gen/docmesh/search/v1/search_service_pb.ts";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { IngestionService } from "../gen/docmesh/ingestion/v1/ingestion_service_pb.ts";
+import { MetadataService } from "../gen/docmesh/metadata/v1/metadata_service_pb.ts";
+import { ProgressService } from "../gen/docmesh/progress/v1/progress_service_pb.ts";
+import { SearchService } from "../gen/docmesh/search/v1/search_service_pb.ts";
 import { Health } from "../gen/grpc/health/v1/health_pb.ts";
 import { createHealthService, type HealthRegistry } from "./health/health.ts";
 
-/** The handlers each public service has so far; a missing RPC answers UNIMPLEMENTED. */
+/** The handlers each public service has; a missing RPC answers UNIMPLEMENTED. */
 export interface ApiHandlers {
   ingestion: Partial<ServiceImpl<typeof IngestionService>>;
   metadata: Partial<ServiceImpl<typeof MetadataService>>;
@@ -19,19 +17,38 @@ export interface ApiHandlers {
 }
 
 /** The public services, by the names the health service reports. */
-export const PUBLIC_SERVICES = [
-  IngestionServiceDesc,
-  MetadataServiceDesc,
-  SearchServiceDesc,
-  ProgressServiceDesc,
-] as const;
+export const PUBLIC_SERVICES = [IngestionService, MetadataService, SearchService, ProgressService] as const;
 
-export function apiRoutes(handlers: ApiHandlers, health: HealthRegistry) {
+const SERVICE_KEYS: [keyof ApiHandlers, DescService][] = [
+  ["ingestion", IngestionService],
+  ["metadata", MetadataService],
+  ["search", SearchService],
+  ["progress", ProgressService],
+];
+
+/**
+ * Routes whose handlers are bound after the server listens: the embedded adapters
+ * need the server's URL (for presigned uploads) before the handlers can exist.
+ */
+export function apiRoutes(current: () => ApiHandlers | undefined, health: HealthRegistry) {
   return (router: ConnectRouter): void => {
     router.service(Health, createHealthService(health));
-    router.service(IngestionServiceDesc, handlers.ingestion);
-    router.service(MetadataServiceDesc, handlers.metadata);
-    router.service(SearchServiceDesc, handlers.search);
-    router.service(ProgressServiceDesc, handlers.progress);
+    for (const [key, service] of SERVICE_KEYS) {
+      const impl: Record<string, unknown> = {};
+      for (const method of service.methods) {
+        impl[method.localName] = (...args: unknown[]) => {
+          const handlers = current()?.[key] as Record<string, (...a: unknown[]) => unknown> | undefined;
+          if (!handlers) throw new ConnectError("the server is still starting", Code.Unavailable);
+          const fn = handlers[method.localName];
+          if (!fn)
+            throw new ConnectError(
+              `${service.typeName}.${method.name} is not implemented`,
+              Code.Unimplemented,
+            );
+          return fn.apply(handlers, args);
+        };
+      }
+      router.service(service, impl as never);
+    }
   };
 }

@@ -1,36 +1,56 @@
+import type { Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { HealthCheckResponse_ServingStatus as ServingStatus } from "../gen/grpc/health/v1/health_pb.ts";
 import { type ApiHandlers, apiRoutes, PUBLIC_SERVICES } from "./api.ts";
 import { HealthRegistry } from "./health/health.ts";
 import type { Config } from "./platform/config.ts";
-import { type RunningServer, startServer } from "./platform/server.ts";
+import { type RunningServer, type ServerOptions, startServer } from "./platform/server.ts";
 
 export interface App {
   server: RunningServer;
   health: HealthRegistry;
+  /** Installs the handlers; health turns SERVING. */
+  bind(handlers: ApiHandlers, httpRoutes?: ServerOptions["httpRoutes"]): void;
   stop(): Promise<void>;
 }
 
-/** Starts the public API server for the given handlers; health reports SERVING once it listens. */
-export async function startApi(config: Pick<Config, "host" | "port">, handlers: ApiHandlers): Promise<App> {
-  const health = new HealthRegistry();
-  for (const service of PUBLIC_SERVICES) health.set(service.typeName, ServingStatus.NOT_SERVING);
-  health.set("", ServingStatus.NOT_SERVING);
+export interface ApiOptions {
+  /** Run before validation (authentication first: an anonymous caller learns nothing about field rules). */
+  interceptors?: Interceptor[];
+}
 
+/** Starts the public API server; it answers health (NOT_SERVING) until handlers are bound. */
+export async function startApi(
+  config: Pick<Config, "host" | "port">,
+  options: ApiOptions = {},
+): Promise<App> {
+  const health = new HealthRegistry();
+  const setAll = (status: ServingStatus) => {
+    for (const service of PUBLIC_SERVICES) health.set(service.typeName, status);
+    health.set("", status);
+  };
+  setAll(ServingStatus.NOT_SERVING);
+
+  let handlers: ApiHandlers | undefined;
+  let extraRoutes: ServerOptions["httpRoutes"];
   const server = await startServer({
     host: config.host,
     port: config.port,
-    routes: apiRoutes(handlers, health),
-    interceptors: [createValidateInterceptor()],
+    routes: apiRoutes(() => handlers, health),
+    interceptors: [...(options.interceptors ?? []), createValidateInterceptor()],
+    httpRoutes: (req, res) => extraRoutes?.(req, res) ?? false,
   });
-  for (const service of PUBLIC_SERVICES) health.set(service.typeName, ServingStatus.SERVING);
-  health.set("", ServingStatus.SERVING);
 
   return {
     server,
     health,
+    bind(bound, httpRoutes) {
+      handlers = bound;
+      extraRoutes = httpRoutes;
+      setAll(ServingStatus.SERVING);
+    },
     async stop() {
-      for (const service of health.all().keys()) health.set(service, ServingStatus.NOT_SERVING);
+      setAll(ServingStatus.NOT_SERVING);
       await server.close();
     },
   };

@@ -1,41 +1,56 @@
-// The composition root: configuration → adapters → the services this process runs.
+// The process entry: parse the command line and configuration, then run the roles.
 import { parseArgs } from "node:util";
-import { startApi } from "./app.ts";
 import { ConfigError, describeSettings, loadConfig } from "./platform/config.ts";
 import { logger, setLogLevel } from "./platform/log.ts";
+import { ROLES, type Role, run } from "./runtime.ts";
 
 const HELP = `Docmesh — document processing over Connect, gRPC and gRPC-Web.
 
 Usage: npm start [-- options]
 
 Options:
-  --cluster        use the real engines (Kafka, PostgreSQL, MinIO, OpenSearch) instead of embedded ones;
-                   same as DOCMESH_MODE=cluster
-  --help           show this help
+  --cluster         use the real engines (Kafka, schema registry, PostgreSQL, MinIO, OpenSearch)
+                    instead of the embedded ones; same as DOCMESH_MODE=cluster
+  --role=a,b        the roles this process plays: ${ROLES.join(", ")} (default: all).
+                    In cluster mode, run each role as its own process and start more to scale out.
+  --help            show this help
 
-Environment (defaults in brackets):
+Environment (defaults below each):
 ${describeSettings()}
 `;
 
+function parseRoles(value: string | undefined): Role[] {
+  if (!value || value === "all") return [...ROLES];
+  const roles = value.split(",").map((r) => r.trim());
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0)
+    throw new ConfigError(`unknown role(s) ${unknown.join(", ")}; choose from ${ROLES.join(", ")}`);
+  return roles as Role[];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { cluster: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+    options: {
+      cluster: { type: "boolean", default: false },
+      role: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
   });
   if (values.help) {
     process.stdout.write(HELP);
     return;
   }
-
   const config = loadConfig(process.env, values.cluster ? { mode: "cluster" } : {});
   setLogLevel(config.logLevel);
+  const running = await run(config, parseRoles(values.role));
+
   const log = logger("main");
-
-  const app = await startApi(config, { ingestion: {}, metadata: {}, search: {}, progress: {} });
-  log.info("docmesh listening", { url: app.server.url, mode: config.mode });
-
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log.info("shutting down", { signal });
-    await app.stop();
+    await running.stop();
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));

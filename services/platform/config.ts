@@ -147,11 +147,47 @@ export const SETTINGS = {
     doc: "Cluster mode: OpenSearch node.",
     parse: text,
   },
-  partitions: {
-    env: "DOCMESH_EVENT_PARTITIONS",
-    default: "6",
-    doc: "Partitions of the document-events topic (embedded log and Kafka).",
-    parse: integer(1, 256),
+  pageTokenSecret: {
+    env: "DOCMESH_PAGE_TOKEN_SECRET",
+    default: "",
+    doc: "Signs page tokens. Empty: a random key per process (set one shared key when running several API processes).",
+    parse: text,
+  },
+  heartbeatSeconds: {
+    env: "DOCMESH_HEARTBEAT_SECONDS",
+    default: "15",
+    doc: "Progress streams send a heartbeat after this many idle seconds.",
+    parse: integer(1, 3600),
+  },
+  auth: {
+    env: "DOCMESH_AUTH",
+    default: "none",
+    doc: "jwt: every call needs a bearer token verified against DOCMESH_JWKS. none: single-tenant, no tokens.",
+    parse: oneOf("jwt", "none"),
+  },
+  defaultTenant: {
+    env: "DOCMESH_DEFAULT_TENANT",
+    default: "default",
+    doc: "With DOCMESH_AUTH=none, the tenant every request acts as.",
+    parse: text,
+  },
+  jwks: {
+    env: "DOCMESH_JWKS",
+    default: "deploy/envoy/dev-jwks.json",
+    doc: "JWKS file path or http(s) URL used to verify tokens.",
+    parse: text,
+  },
+  jwtIssuer: {
+    env: "DOCMESH_JWT_ISSUER",
+    default: "docmesh-dev",
+    doc: "Required token issuer.",
+    parse: text,
+  },
+  jwtAudience: {
+    env: "DOCMESH_JWT_AUDIENCE",
+    default: "docmesh",
+    doc: "Required token audience.",
+    parse: text,
   },
   logLevel: {
     env: "DOCMESH_LOG_LEVEL",

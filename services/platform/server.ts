@@ -9,6 +9,8 @@ export interface ServerOptions {
   port: number;
   routes: (router: ConnectRouter) => void;
   interceptors?: Interceptor[];
+  /** Plain HTTP/1.1 routes served beside the RPCs (e.g. presigned uploads); return true when handled. */
+  httpRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 export interface RunningServer {
@@ -24,9 +26,16 @@ const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
 
 /** Serves the routes over Connect, gRPC and gRPC-Web, on HTTP/1.1 and h2c, on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const handler = connectNodeAdapter({ routes: options.routes, interceptors: options.interceptors ?? [] });
+  const handler = connectNodeAdapter({
+    routes: options.routes,
+    interceptors: options.interceptors ?? [],
+    // The contracts cap one-call uploads at 64 MiB; anything larger is refused before it is buffered.
+    readMaxBytes: 65 * 1024 * 1024,
+  });
   const h2 = http2.createServer({}, handler);
-  const h1 = http.createServer(handler);
+  const h1 = http.createServer((req, res) => {
+    if (!options.httpRoutes?.(req, res)) handler(req, res);
+  });
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer((socket) => {

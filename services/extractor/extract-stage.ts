@@ -1,0 +1,66 @@
+// Stage 2: typed fields for the decided category, each with a confidence.
+import { DocumentStatus, Stage } from "../../gen/docmesh/document/v1/document_pb.ts";
+import { categoryFromEnum } from "../pipeline/categories.ts";
+import { loadParsedText } from "../pipeline/derived-text.ts";
+import { toExtractedFields } from "../pipeline/fields.ts";
+import { failedTransition, shouldRetry, timingsWith } from "../pipeline/stage-outcome.ts";
+import type { StageHandler } from "../pipeline/stage-worker.ts";
+import type { AiProvider } from "../platform/ai/ai.ts";
+import type { BlobStore } from "../platform/blobs/blobs.ts";
+import type { DocumentStore } from "../platform/store/document-store.ts";
+import { fieldsToJson } from "../platform/store/rows.ts";
+
+export interface ExtractorDeps {
+  store: DocumentStore;
+  blobs: BlobStore;
+  ai: AiProvider;
+}
+
+const CONSUMER = "extractor";
+
+export function extractorStage(deps: ExtractorDeps): StageHandler {
+  return async (event, context) => {
+    if (event.payload.case !== "classified") return;
+    const documentId = event.documentId;
+    const current = await deps.store.getDocumentRow(documentId);
+    if (!current || current.status !== DocumentStatus.EXTRACTING) return;
+
+    const started = Date.now();
+    try {
+      const parsed = await loadParsedText(deps.blobs, documentId);
+      const category = categoryFromEnum(current.category);
+      const extraction = await deps.ai.extract(category, parsed);
+      const fields = toExtractedFields(category, extraction.fields);
+      const confidences = Object.values(extraction.fields).map((f) => f.confidence);
+      const minConfidence = confidences.length > 0 ? Math.min(...confidences) : 1;
+      await deps.store.applyOnce(CONSUMER, event.eventId, documentId, (row) =>
+        row.status === DocumentStatus.EXTRACTING
+          ? {
+              status: DocumentStatus.INDEXING,
+              set: {
+                fields: JSON.stringify(fieldsToJson(fields)),
+                missing_fields: extraction.missingRequired,
+                stage_timings: timingsWith(row, Stage.EXTRACT, started),
+              },
+              payload: {
+                case: "extracted",
+                value: {
+                  $typeName: "docmesh.events.v1.DocumentExtracted",
+                  fields,
+                  missingFields: extraction.missingRequired,
+                  minConfidence,
+                },
+              },
+            }
+          : undefined,
+      );
+    } catch (error) {
+      if (shouldRetry(error, context)) throw error;
+      await deps.store.applyOnce(CONSUMER, event.eventId, documentId, (row) =>
+        row.status === DocumentStatus.EXTRACTING
+          ? failedTransition(Stage.EXTRACT, `extract: ${(error as Error).message}`, context.attempt)
+          : undefined,
+      );
+    }
+  };
+}

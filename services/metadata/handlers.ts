@@ -1,0 +1,141 @@
+import { durationFromMs, timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { Stage } from "../../gen/docmesh/document/v1/document_pb.ts";
+import type { MetadataService } from "../../gen/docmesh/metadata/v1/metadata_service_pb.ts";
+import type { BlobStore } from "../platform/blobs/blobs.ts";
+import { mapErrors } from "../platform/connect-errors.ts";
+import { invalid } from "../platform/errors.ts";
+import { identityOf } from "../platform/identity.ts";
+import type { SearchIndex } from "../platform/index/search-index.ts";
+import type { PageTokens } from "../platform/page-token.ts";
+import type { DocumentStore, ListCursor } from "../platform/store/document-store.ts";
+import { fieldsFromJson } from "../platform/store/rows.ts";
+
+export interface MetadataDeps {
+  store: DocumentStore;
+  blobs: BlobStore;
+  index: SearchIndex;
+  pageTokens: PageTokens;
+  committed: () => void;
+}
+
+const idOf = (name: string) => name.slice(name.indexOf("/") + 1);
+const UPDATABLE = new Set(["category", "fields"]);
+
+export function metadataHandlers(deps: MetadataDeps): ServiceImpl<typeof MetadataService> {
+  const { store } = deps;
+  return mapErrors<ServiceImpl<typeof MetadataService>>({
+    async getDocument(request, context) {
+      return { document: await store.getDocument(identityOf(context).tenant, idOf(request.name)) };
+    },
+
+    async listDocuments(request, context) {
+      const { tenant } = identityOf(context);
+      const f = request.filter;
+      const filter = {
+        categories: f?.categories ?? [],
+        statuses: f?.statuses ?? [],
+        batchId: f?.batch ? idOf(f.batch) : undefined,
+        createTimeAfter: f?.createTimeAfter ? timestampDate(f.createTimeAfter) : undefined,
+        createTimeBefore: f?.createTimeBefore ? timestampDate(f.createTimeBefore) : undefined,
+      };
+      const scope = { tenant, filter, rpc: "ListDocuments" };
+      const after = request.pageToken
+        ? deps.pageTokens.decode<ListCursor>(scope, request.pageToken)
+        : undefined;
+      const page = await store.listDocuments(tenant, filter, request.pageSize || 50, after);
+      return {
+        documents: page.documents,
+        nextPageToken: page.next ? deps.pageTokens.encode(scope, page.next) : "",
+        totalSize: BigInt(page.total),
+      };
+    },
+
+    async updateDocument(request, context) {
+      const { tenant, subject } = identityOf(context);
+      const paths = request.updateMask?.paths ?? [];
+      const unknown = paths.filter((p) => !UPDATABLE.has(p));
+      if (paths.length === 0 || unknown.length > 0) {
+        throw invalid(`update_mask may name only "category" and "fields"; got ${JSON.stringify(paths)}`);
+      }
+      const document = await store.updateByHuman({
+        tenant,
+        id: idOf(request.name),
+        etag: request.etag,
+        actor: subject,
+        reason: request.reason,
+        category: paths.includes("category") ? request.category : undefined,
+        fields: paths.includes("fields") ? withFullConfidence(request.fields) : undefined,
+        paths,
+      });
+      deps.committed();
+      return { document };
+    },
+
+    async deleteDocument(request, context) {
+      const { tenant, subject } = identityOf(context);
+      const id = idOf(request.name);
+      const deleted = await store.deleteDocument(tenant, id, request.etag, subject);
+      deps.committed();
+      // The indexer also acts on DocumentDeleted, so a crash here leaves nothing behind for long.
+      const objectKey = `originals/${id}`;
+      await Promise.all([deps.blobs.delete(objectKey), deps.index.delete(deleted.tenant, id)]);
+      return {};
+    },
+
+    async reprocessDocument(request, context) {
+      const { tenant, subject } = identityOf(context);
+      const document = await store.requestReprocess(tenant, idOf(request.name), subject);
+      deps.committed();
+      return { document };
+    },
+
+    async listDocumentChanges(request, context) {
+      const { tenant } = identityOf(context);
+      const id = idOf(request.name);
+      const scope = { tenant, id, rpc: "ListDocumentChanges" };
+      const before = request.pageToken ? deps.pageTokens.decode<number>(scope, request.pageToken) : undefined;
+      const pageSize = request.pageSize || 50;
+      const { changes, more } = await store.listChanges(tenant, id, pageSize, before);
+      const last = changes.at(-1);
+      return {
+        changes: changes.map((c) => ({
+          actor: c.actor,
+          changeTime: timestampFromDate(c.change_time),
+          changedPaths: c.changed_paths,
+          reason: c.reason,
+          previousCategory: c.previous_category,
+          previousFields: fieldsFromJson(c.previous_fields as never),
+        })),
+        nextPageToken: more && last ? deps.pageTokens.encode(scope, last.id) : "",
+      };
+    },
+
+    async getStats(_request, context) {
+      const stats = await store.stats(identityOf(context).tenant);
+      return {
+        totalDocuments: BigInt(stats.byStatus.reduce((sum, s) => sum + s.n, 0)),
+        byStatus: stats.byStatus.map((s) => ({ status: s.status, count: BigInt(s.n) })),
+        byCategory: stats.byCategory.map((c) => ({ category: c.category, count: BigInt(c.n) })),
+        stageLatencies: stats.latencies.map((l) => ({
+          stage: Stage[l.stage.replace(/^STAGE_/, "") as keyof typeof Stage] ?? Stage.UNSPECIFIED,
+          count: BigInt(l.n),
+          p50: durationFromMs(Math.round(l.p50 * 1000)),
+          p95: durationFromMs(Math.round(l.p95 * 1000)),
+          p99: durationFromMs(Math.round(l.p99 * 1000)),
+        })),
+      };
+    },
+  });
+}
+
+/** A human's values are certain. */
+function withFullConfidence<T>(fields: T): T {
+  const visit = (value: unknown): void => {
+    if (!value || typeof value !== "object") return;
+    if ("confidence" in value) (value as { confidence: number }).confidence = 1;
+    for (const child of Object.values(value)) visit(child);
+  };
+  visit(fields);
+  return fields;
+}

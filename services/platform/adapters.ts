@@ -1,0 +1,112 @@
+// Chooses and opens the adapters for the configured mode: the real engines in
+// cluster mode, the embedded ones (local disk, in-process) otherwise.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fromBinary } from "@bufbuild/protobuf";
+import { DocumentEventSchema } from "../../gen/docmesh/events/v1/document_event_pb.ts";
+import type { AiProvider } from "./ai/ai.ts";
+import { createBuiltinProvider } from "./ai/builtin/index.ts";
+import type { BlobStore } from "./blobs/blobs.ts";
+import { FilesystemBlobStore } from "./blobs/filesystem.ts";
+import { MinioBlobStore } from "./blobs/minio.ts";
+import { createSignedUploadHandler, type SignedUploadHandler } from "./blobs/signed-upload-handler.ts";
+import type { EventBus } from "./bus/bus.ts";
+import { EmbeddedBus } from "./bus/embedded.ts";
+import { KafkaBus } from "./bus/kafka.ts";
+import type { Config } from "./config.ts";
+import { ConfluentEventCodec, type EventCodec, PlainEventCodec } from "./events/codec.ts";
+import { DOCUMENT_EVENTS_TOPIC, TOPICS } from "./events/topics.ts";
+import { EmbeddedSearchIndex } from "./index/embedded.ts";
+import { OpenSearchIndex } from "./index/opensearch.ts";
+import type { SearchIndex } from "./index/search-index.ts";
+import { DocumentStore } from "./store/document-store.ts";
+import { migrate } from "./store/migrate.ts";
+import { openPglite } from "./store/pglite.ts";
+import { openPostgres } from "./store/postgres.ts";
+import { ProgressStore } from "./store/progress-store.ts";
+import type { SqlDatabase } from "./store/sql.ts";
+import { UploadStore } from "./store/upload-store.ts";
+
+export interface Platform {
+  db: SqlDatabase;
+  store: DocumentStore;
+  uploads: UploadStore;
+  progressLog: ProgressStore;
+  blobs: BlobStore;
+  index: SearchIndex;
+  bus: EventBus;
+  codec: EventCodec;
+  ai: AiProvider;
+  /** Embedded mode serves presigned uploads itself. */
+  uploadRoute?: SignedUploadHandler;
+  /** Turns an outbox payload (protobuf binary) into the wire value. */
+  encodeOutbox(topic: string, payload: Uint8Array): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export async function openPlatform(config: Config, publicBaseUrl: string): Promise<Platform> {
+  const ai = openAi(config);
+  const parts =
+    config.mode === "cluster" ? await openCluster(config) : await openEmbedded(config, publicBaseUrl);
+  await migrate(parts.db);
+  await parts.blobs.ensure();
+  await parts.index.ensure(ai.embeddingDimensions);
+  await parts.bus.ensureTopics([...TOPICS]);
+  return {
+    ...parts,
+    ai,
+    store: new DocumentStore(parts.db, DOCUMENT_EVENTS_TOPIC),
+    uploads: new UploadStore(parts.db),
+    progressLog: new ProgressStore(parts.db),
+    encodeOutbox: (_topic, payload) => parts.codec.encode(fromBinary(DocumentEventSchema, payload)),
+    async close() {
+      await parts.bus.close();
+      await parts.index.close();
+      await parts.db.close();
+    },
+  };
+}
+
+function openAi(config: Config): AiProvider {
+  if (config.aiProvider === "ollama") {
+    throw new Error("DOCMESH_AI_PROVIDER=ollama is not available in this build yet; use builtin");
+  }
+  return createBuiltinProvider();
+}
+
+async function openCluster(config: Config) {
+  const db = openPostgres(config.databaseUrl);
+  const blobs = new MinioBlobStore({
+    endpoint: config.s3Endpoint,
+    accessKey: config.s3AccessKey,
+    secretKey: config.s3SecretKey,
+    bucket: config.s3Bucket,
+  });
+  const index = new OpenSearchIndex({ url: config.opensearchUrl, index: "docmesh-chunks" });
+  const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: "docmesh" });
+  const codec = await ConfluentEventCodec.create({ registryUrl: config.schemaRegistryUrl });
+  return { db, blobs, index, bus, codec, uploadRoute: undefined };
+}
+
+async function openEmbedded(config: Config, publicBaseUrl: string) {
+  const root = resolve(config.dataDir);
+  mkdirSync(root, { recursive: true });
+  const db = await openPglite(join(root, "metadata"));
+  const blobs = new FilesystemBlobStore({
+    root: join(root, "blobs"),
+    publicBaseUrl,
+    signingKey: localSecret(root, "upload-signing.key"),
+  });
+  const index = new EmbeddedSearchIndex({ dataDir: join(root, "index") });
+  const bus = await EmbeddedBus.open({ directory: join(root, "events") });
+  const uploadRoute = createSignedUploadHandler({ store: blobs, maxBytes: 5 * 1024 * 1024 * 1024 });
+  return { db, blobs, index, bus, codec: new PlainEventCodec(), uploadRoute };
+}
+
+/** A random secret created once per data directory and kept there. */
+function localSecret(root: string, name: string): string {
+  const path = join(root, name);
+  if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString("hex"), { mode: 0o600 });
+  return readFileSync(path, "utf8").trim();
+}

@@ -1,0 +1,61 @@
+// Who may call: every request gets a verified identity before any handler runs.
+// Tenant identity comes only from a verified JWT (or, with DOCMESH_AUTH=none, from
+// the configured single tenant) — never from a request field or an unsigned header.
+
+import { readFileSync } from "node:fs";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { IDENTITY, type Identity } from "./identity.ts";
+
+export type AuthMode = "jwt" | "none";
+
+export interface AuthOptions {
+  mode: AuthMode;
+  /** none: the tenant every request acts as. */
+  defaultTenant: string;
+  /** jwt: a JWKS file path or an http(s) URL. */
+  jwks: string;
+  issuer: string;
+  audience: string;
+}
+
+/** The standard health service stays open, so probes need no token. */
+const OPEN_SERVICES = new Set(["grpc.health.v1.Health"]);
+
+export function keySource(jwks: string): JWTVerifyGetKey {
+  return /^https?:\/\//.test(jwks)
+    ? createRemoteJWKSet(new URL(jwks))
+    : createLocalJWKSet(JSON.parse(readFileSync(jwks, "utf8")));
+}
+
+export function authInterceptor(options: AuthOptions): Interceptor {
+  const keys = options.mode === "jwt" ? keySource(options.jwks) : undefined;
+  return (next) => async (request) => {
+    if (OPEN_SERVICES.has(request.service.typeName)) return next(request);
+    let identity: Identity;
+    if (!keys) {
+      identity = { tenant: options.defaultTenant, subject: "local" };
+    } else {
+      const header = request.header.get("authorization") ?? "";
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (!token) throw new ConnectError("missing bearer token", Code.Unauthenticated);
+      identity = await verify(token, keys, options);
+    }
+    request.contextValues.set(IDENTITY, identity);
+    return next(request);
+  };
+}
+
+async function verify(token: string, keys: JWTVerifyGetKey, options: AuthOptions): Promise<Identity> {
+  try {
+    const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.audience });
+    const tenant = payload.tenant;
+    if (typeof tenant !== "string" || tenant.length === 0) {
+      throw new ConnectError("token has no tenant claim", Code.PermissionDenied);
+    }
+    return { tenant, subject: payload.sub ?? "unknown" };
+  } catch (error) {
+    if (error instanceof ConnectError) throw error;
+    throw new ConnectError(`invalid token: ${(error as Error).message}`, Code.Unauthenticated);
+  }
+}

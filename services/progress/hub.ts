@@ -1,0 +1,73 @@
+// Fan-out of live document events to the watchers of this process. Each progress
+// process reads the topic with its own consumer group from the latest offset; history
+// comes from the progress log, so a restarted process loses nothing for a client that resumes.
+import { randomUUID } from "node:crypto";
+import type { DocumentEvent } from "../../gen/docmesh/events/v1/document_event_pb.ts";
+import type { EventDecoder } from "../pipeline/stage-worker.ts";
+import type { EventBus, Subscription } from "../platform/bus/bus.ts";
+import { DOCUMENT_EVENTS_DLQ_TOPIC, DOCUMENT_EVENTS_TOPIC } from "../platform/events/topics.ts";
+import { logger } from "../platform/log.ts";
+
+type Listener = (event: DocumentEvent) => void;
+
+const log = logger("progress-hub");
+
+export class ProgressHub {
+  private readonly byDocument = new Map<string, Set<Listener>>();
+  private readonly byBatch = new Map<string, Set<Listener>>();
+  private subscription?: Subscription;
+
+  async start(bus: EventBus, decoder: EventDecoder): Promise<void> {
+    this.subscription = await bus.subscribe({
+      groupId: `docmesh.progress.${randomUUID()}`,
+      topic: DOCUMENT_EVENTS_TOPIC,
+      deadLetterTopic: DOCUMENT_EVENTS_DLQ_TOPIC,
+      startFrom: "latest",
+      retry: { maxAttempts: 1 },
+      handler: async (record) => {
+        let event: DocumentEvent;
+        try {
+          event = await decoder.decode(record.value);
+        } catch (error) {
+          log.warn("undecodable event skipped", { error, offset: record.offset });
+          return;
+        }
+        this.dispatch(event);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  dispatch(event: DocumentEvent): void {
+    for (const listener of this.byDocument.get(event.documentId) ?? []) listener(event);
+    if (event.batch) for (const listener of this.byBatch.get(event.batch) ?? []) listener(event);
+  }
+
+  onDocument(documentId: string, listener: Listener): () => void {
+    return add(this.byDocument, documentId, listener);
+  }
+
+  onBatch(batch: string, listener: Listener): () => void {
+    return add(this.byBatch, batch, listener);
+  }
+
+  /** Open listeners, for leak checks. */
+  get listenerCount(): number {
+    let n = 0;
+    for (const set of [...this.byDocument.values(), ...this.byBatch.values()]) n += set.size;
+    return n;
+  }
+}
+
+function add(map: Map<string, Set<Listener>>, key: string, listener: Listener): () => void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(listener);
+  return () => {
+    set.delete(listener);
+    if (set.size === 0) map.delete(key);
+  };
+}

@@ -1,0 +1,128 @@
+// Starts the roles this process plays on top of the opened platform.
+
+import { type App, startApi } from "./app.ts";
+import { classifierStage } from "./classifier/classify-stage.ts";
+import { extractorStage } from "./extractor/extract-stage.ts";
+import { indexerStage } from "./indexer/index-stage.ts";
+import { ingestionHandlers } from "./ingestion/handlers.ts";
+import { Ingestion } from "./ingestion/ingest.ts";
+import { metadataHandlers } from "./metadata/handlers.ts";
+import { runStage } from "./pipeline/stage-worker.ts";
+import { openPlatform, type Platform } from "./platform/adapters.ts";
+import { authInterceptor } from "./platform/auth.ts";
+import type { Subscription } from "./platform/bus/bus.ts";
+import type { Config } from "./platform/config.ts";
+import { CONSUMER_GROUPS } from "./platform/events/topics.ts";
+import { logger } from "./platform/log.ts";
+import { PageTokens } from "./platform/page-token.ts";
+import { DEFAULT_PARSE_BUDGET } from "./platform/parsing/parser.ts";
+import { OutboxRelay } from "./platform/store/outbox-relay.ts";
+import { progressHandlers } from "./progress/handlers.ts";
+import { ProgressHub } from "./progress/hub.ts";
+import { searchHandlers } from "./search/handlers.ts";
+import { Search } from "./search/search.ts";
+
+export const ROLES = ["api", "relay", "classifier", "extractor", "indexer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Running {
+  app?: App;
+  platform: Platform;
+  stop(): Promise<void>;
+}
+
+const log = logger("runtime");
+
+export async function run(config: Config, roles: readonly Role[]): Promise<Running> {
+  const has = (role: Role) => roles.includes(role);
+  const app = has("api")
+    ? await startApi(config, {
+        interceptors: [
+          authInterceptor({
+            mode: config.auth,
+            defaultTenant: config.defaultTenant,
+            jwks: config.jwks,
+            issuer: config.jwtIssuer,
+            audience: config.jwtAudience,
+          }),
+        ],
+      })
+    : undefined;
+  const platform = await openPlatform(config, app?.server.url ?? `http://${config.host}:${config.port}`);
+  const { store, blobs, ai, index, bus, codec } = platform;
+
+  const relay = has("relay")
+    ? new OutboxRelay(platform.db, bus, { encode: platform.encodeOutbox })
+    : undefined;
+  relay?.start();
+  const committed = () => relay?.kick();
+
+  const subscriptions: Subscription[] = [];
+  if (has("classifier")) {
+    const stage = classifierStage({ store, blobs, ai, parseBudget: DEFAULT_PARSE_BUDGET });
+    subscriptions.push(await runStage(bus, codec, CONSUMER_GROUPS.classifier, withKick(stage, committed)));
+  }
+  if (has("extractor")) {
+    subscriptions.push(
+      await runStage(
+        bus,
+        codec,
+        CONSUMER_GROUPS.extractor,
+        withKick(extractorStage({ store, blobs, ai }), committed),
+      ),
+    );
+  }
+  if (has("indexer")) {
+    const stage = indexerStage({ store, blobs, index, ai, reviewThreshold: config.reviewThreshold });
+    subscriptions.push(await runStage(bus, codec, CONSUMER_GROUPS.indexer, withKick(stage, committed)));
+  }
+
+  let hub: ProgressHub | undefined;
+  if (app) {
+    hub = new ProgressHub();
+    await hub.start(bus, codec);
+    const pageTokens = new PageTokens(config.pageTokenSecret);
+    const ingestion = new Ingestion(
+      store,
+      platform.uploads,
+      blobs,
+      { maxUploadBytes: config.maxUploadBytes, presignExpirySeconds: 15 * 60 },
+      committed,
+    );
+    app.bind(
+      {
+        ingestion: ingestionHandlers(ingestion),
+        metadata: metadataHandlers({ store, blobs, index, pageTokens, committed }),
+        search: searchHandlers(new Search(index, ai, store), pageTokens),
+        progress: progressHandlers({
+          hub,
+          log: platform.progressLog,
+          store,
+          heartbeatMs: config.heartbeatSeconds * 1000,
+        }),
+      },
+      platform.uploadRoute,
+    );
+  }
+  log.info("started", { roles, mode: config.mode, url: app?.server.url });
+
+  return {
+    app,
+    platform,
+    async stop() {
+      await app?.stop();
+      for (const subscription of subscriptions) await subscription.stop();
+      await hub?.stop();
+      await relay?.stop();
+      await platform.close();
+    },
+  };
+}
+
+/** Stage handlers write outbox rows; an in-process relay should publish them at once. */
+function withKick<T extends (...args: never[]) => Promise<void>>(handler: T, kick: () => void): T {
+  return (async (...args: Parameters<T>) => {
+    await handler(...args);
+    kick();
+  }) as T;
+}
