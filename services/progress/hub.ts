@@ -63,8 +63,8 @@ export class ProgressHub {
 }
 
 function add(map: Map<string, Set<Listener>>, key: string, listener: Listener): () => void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
+  const set = map.get(key) ?? new Set<Listener>();
+  map.set(key, set);
   set.add(listener);
   return () => {
     set.delete(listener);
