@@ -537,10 +537,13 @@ function contractTitle(ctx: Ctx): FieldValue | undefined {
 }
 
 const ENTITY_END =
-  /\s*(?:,|\(|\ba\s+(?:[A-Z][a-z]+\s+){0,3}(?:corporation|company|limited|partnership|trust|bank)|\bwith\s+(?:its|a)\b|\bhaving\b|\borganized\b|\bincorporated\b|\bwhose\b|\blocated\b|\bof\s+\d)/i;
+  /\s*(?:,(?!\s*(?:Inc|LLC|L\.L\.C|Ltd|Limited|L\.?P|LLP|Corp|N\.A|S\.A|GmbH|AG|plc)\b)|\(|\ba\s+(?:[A-Z][a-z]+\s+){0,3}(?:corporation|company|limited|partnership|trust|bank)|\bwith\s+(?:its|a)\b|\bhaving\b|\borganized\b|\bincorporated\b|\bwhose\b|\blocated\b|\bof\s+\d)/i;
 
 function cleanParty(s: string): string | undefined {
-  let p = s.replace(/\s+/g, " ").trim();
+  let p = s
+    .replace(/\s+/g, " ")
+    .replace(/^[\s,;:]+/, "")
+    .trim();
   const cut = ENTITY_END.exec(p);
   if (cut && cut.index !== undefined && cut.index > 2) p = p.slice(0, cut.index);
   p = p
@@ -561,7 +564,7 @@ const ABBREVIATIONS = /\b(Inc|Corp|Co|Ltd|L\.P|LP|N\.A|No|S\.A|P\.C|Mr|Ms|Dr|St|
 const DOC_TERMS =
   /^(?:agreement|this agreement|effective date|shares|brand|registration statement|\d{4} act|act|services|term|territory|products?|content|marks?|trademarks?|licensed .*|confidential information|parties|party|program|system|work|property|premises|exhibit.*|schedule.*|fee|fees|plan|purchase price|closing|notice)$/i;
 const LEGAL_FORM =
-  /\b(?:inc|corp|corporation|co|company|ltd|limited|llc|l\.l\.c|lp|l\.p|llp|plc|fund|trust|bank|n\.a|gmbh|ag|s\.a|bv|b\.v|group|holdings|partners|association)\b\.?$/i;
+  /\b(?:inc|corp|corporation|co|company|ltd|limited|llc|l\.l\.c|lp|l\.p|llp|plc|fund|trust|bank|n\.a|gmbh|ag|s\.a|bv|b\.v|group|holdings|partners|association)\b[.\u2024]?$/i;
 
 /** Parties defined with an alias: `Name, a Delaware corporation (the "Company")`. */
 function aliasParties(preamble: string): string[] {
@@ -574,12 +577,14 @@ function aliasParties(preamble: string): string[] {
     const before = preamble.slice(Math.max(0, at - 300), at);
     // Back to the previous clause boundary.
     const seg =
-      before
-        .split(/\b(?:between|among|by and between|by and among|undersigned|and)\b\s*:?|[;)]\s*,?|,\s+and\s+/i)
-        .at(-1) ?? "";
-    const name = cleanParty(seg.replace(/,?\s*(?:an?|the)\s+[^,]*$/i, "").replace(/,\s*$/, ""));
+      before.split(/\b(?:between|among|undersigned|that)\b\s*:?|[;)]\s*,?|,\s+and\s+/i).at(-1) ?? "";
+    const name = cleanParty(seg);
     if (!name || name.split(" ").length > 12) continue;
-    if (!LEGAL_FORM.test(name) && !/^[\p{Lu}][\p{L}&.-]*(?:\s+[\p{Lu}][\p{L}&.-]*)+$/u.test(name)) continue;
+    if (
+      !LEGAL_FORM.test(name) &&
+      !/^[\p{Lu}][\p{L}&.\u2024-]*(?:,?\s+[\p{Lu}][\p{L}&.\u2024-]*)+$/u.test(name)
+    )
+      continue;
     out.push(name);
   }
   return out;

@@ -108,7 +108,7 @@ export interface DateMatch {
 
 const ORD = "(?:st|nd|rd|th|er|e|º|°)?";
 const D = "(\\d{1,2})";
-const SEP_WORD = "[\\s.,-]*";
+const SEP_WORD = "[\\s.,-]*(?:(?:de|del|of)\\s+)?";
 
 const PATTERNS: {
   re: RegExp;

@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import { CATEGORIES, FIELD_KEYS, REQUIRED_FIELDS } from "../../../services/platform/ai/ai.ts";
+import { cosine, createBuiltinProvider } from "../../../services/platform/ai/builtin/index.ts";
+import type { ParsedDocument } from "../../../services/platform/parsing/types.ts";
+
+function doc(text: string, extra: Partial<ParsedDocument> = {}): ParsedDocument {
+  return { mediaType: "text/plain", pages: [text], text, pageCount: 1, language: "en", ocr: false, ...extra };
+}
+
+const provider = createBuiltinProvider();
+
+const INVOICE_DE = `Muster Handel GmbH · Hauptstraße 1 · 10115 Berlin
+Rechnung
+Kunde:
+Beispiel AG
+Rechnungsnummer: RE-2024-0042
+Rechnungsdatum: 14.02.2024
+Fällig bis: 15.03.2024
+Pos Beschreibung Menge Einzelpreis Betrag
+1 Beratung 10 120,00 1.200,00
+Nettobetrag 1.200,00 €
+USt. 19 % 228,00 €
+Gesamtbetrag 1.428,00 €
+IBAN DE02 1203 0000 0000 2020 51`;
+
+const RECEIPT = `KEDAI RUNCIT MAJU SDN BHD
+(123456-X)
+NO. 5, JALAN BESAR, 43000 KAJANG, SELANGOR
+TAX INVOICE
+Date: 21/03/2018 14:02
+Cashier: 07
+MILO 1.5KG 1 RM 29.90
+BREAD 2 RM 5.00
+Total RM 34.90
+Cash RM 50.00
+Change RM 15.10
+Thank you, please come again`;
+
+const CONTRACT = `EXHIBIT 10.1
+MASTER SERVICES AGREEMENT
+This Master Services Agreement (the "Agreement") is entered into as of March 3, 2021 by and between
+Acme Widgets, Inc., a Delaware corporation ("Client"), and Blue Harbor Consulting LLC, a New York limited liability company ("Consultant").
+WHEREAS, Client wishes to engage Consultant; NOW, THEREFORE, the parties agree as follows:
+1. Services. Consultant shall provide the services described in Exhibit A.
+2. Term and Termination. Either party may terminate this Agreement upon thirty days notice.
+3. Confidential Information. Each party shall hold confidential information in confidence.
+4. Indemnification. Consultant shall indemnify Client against third-party claims.
+12. Governing Law. This Agreement shall be governed by and construed in accordance with the laws of the State of Delaware, without regard to conflicts of law principles.
+IN WITNESS WHEREOF, the parties hereto have executed this Agreement as of the date first written above.
+${"Each party shall comply with all applicable laws and the terms hereof. ".repeat(40)}`;
+
+const REPORT = `Learning Sparse Retrieval at Scale
+Jane Doe, University of Somewhere
+Abstract
+In this paper we propose a method for sparse retrieval. Our approach outperforms the state of the art on three datasets.
+1 Introduction
+Related work on dense retrieval (Smith et al., 2020) shows ... Table 1 reports the results of our experiments and evaluation.
+2 Results and Discussion
+Figure 2 shows the performance. 5 Conclusion. References`;
+
+describe("built-in classify", () => {
+  it.each([
+    ["invoice", INVOICE_DE],
+    ["receipt", RECEIPT],
+    ["contract", CONTRACT],
+    ["report", REPORT],
+    [
+      "other",
+      "Dear all, the family picnic is on Saturday. Bring your kids and your best smile! Regards, Anna",
+    ],
+  ])("recognises a %s", async (category, text) => {
+    const c = await provider.classify(doc(text));
+    expect(c.category).toBe(category);
+    expect(c.confidence).toBe(c.scores[c.category as keyof typeof c.scores]);
+    const sum = CATEGORIES.reduce((s, k) => s + c.scores[k], 0);
+    expect(sum).toBeCloseTo(1, 6);
+  });
+
+  it("is unsure about a document with next to no text", async () => {
+    const c = await provider.classify(doc("", { ocr: true }));
+    expect(c.category).toBe("other");
+    expect(c.confidence).toBeLessThan(0.9);
+  });
+
+  it("is confident only with strong evidence", async () => {
+    const strong = await provider.classify(doc(INVOICE_DE));
+    const weak = await provider.classify(doc("Rechnung 12,00"));
+    expect(strong.confidence).toBeGreaterThan(weak.confidence);
+  });
+});
+
+describe("built-in extract", () => {
+  it("extracts a German invoice with normalised values and consistent amounts", async () => {
+    const e = await provider.extract("invoice", doc(INVOICE_DE, { language: "de" }));
+    const v = Object.fromEntries(Object.entries(e.fields).map(([k, f]) => [k, f.value]));
+    expect(v).toMatchObject({
+      invoice_number: "RE-2024-0042",
+      issuer: "Muster Handel GmbH",
+      buyer: "Beispiel AG",
+      date: "2024-02-14",
+      due_date: "2024-03-15",
+      net_amount: 1200,
+      tax_amount: 228,
+      total_amount: 1428,
+      currency: "EUR",
+    });
+    expect(e.missingRequired).toEqual([]);
+    // net + tax = total found: the amounts are confident.
+    expect(e.fields.total_amount?.confidence).toBeGreaterThanOrEqual(0.8);
+    for (const f of Object.values(e.fields)) {
+      expect(f.confidence).toBeGreaterThan(0);
+      expect(f.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("extracts a receipt (cash − change confirms the total)", async () => {
+    const e = await provider.extract("receipt", doc(RECEIPT, { ocr: true }));
+    expect(e.fields.merchant?.value).toBe("KEDAI RUNCIT MAJU SDN BHD");
+    expect(e.fields.date?.value).toBe("2018-03-21");
+    expect(e.fields.total_amount?.value).toBe(34.9);
+    expect(e.fields.currency?.value).toBe("MYR");
+    expect(e.missingRequired).toEqual([]);
+  });
+
+  it("extracts a contract: title, parties, date, governing law", async () => {
+    const e = await provider.extract("contract", doc(CONTRACT));
+    expect(e.fields.title?.value).toBe("MASTER SERVICES AGREEMENT");
+    expect(e.fields.parties?.value).toEqual(["Acme Widgets, Inc.", "Blue Harbor Consulting LLC"]);
+    expect(e.fields.agreement_date?.value).toBe("2021-03-03");
+    expect(e.fields.governing_law?.value).toBe("Delaware");
+  });
+
+  it("reports missing required fields and keeps to the schema", async () => {
+    const e = await provider.extract("invoice", doc("Invoice\nThank you for your business."));
+    expect(e.missingRequired).toEqual(expect.arrayContaining(["invoice_number", "total_amount"]));
+    for (const k of Object.keys(e.fields)) expect(FIELD_KEYS.invoice).toContain(k);
+    for (const k of e.missingRequired) expect(REQUIRED_FIELDS.invoice).toContain(k);
+    const other = await provider.extract("other", doc("anything"));
+    expect(other).toEqual({ category: "other", fields: {}, missingRequired: [] });
+  });
+});
+
+describe("built-in embed", () => {
+  it("returns L2-normalised vectors of the declared size, deterministically", async () => {
+    const [a, b, empty] = await provider.embed(["invoice total amount due", "invoice total amount due", ""]);
+    expect(a).toHaveLength(provider.embeddingDimensions);
+    expect(provider.embeddingDimensions).toBe(384);
+    let n = 0;
+    for (const x of a as Float32Array) n += x * x;
+    expect(Math.sqrt(n)).toBeCloseTo(1, 5);
+    expect(Array.from(a as Float32Array)).toEqual(Array.from(b as Float32Array));
+    expect(Array.from(empty as Float32Array).every((x) => x === 0)).toBe(true);
+  });
+
+  it("ranks lexically related texts above unrelated ones, robust to inflection and case", async () => {
+    const [q, near, inflected, far] = await provider.embed([
+      "receipts from Malaysian shops in March",
+      "Receipt from a shop in Kuala Lumpur, Malaysia, dated March 2018",
+      "RECEIPTS, SHOPPING, MALAYSIAN",
+      "Dense passage retrieval for open-domain question answering",
+    ]);
+    const qv = q as Float32Array;
+    expect(cosine(qv, near as Float32Array)).toBeGreaterThan(cosine(qv, far as Float32Array));
+    expect(cosine(qv, inflected as Float32Array)).toBeGreaterThan(cosine(qv, far as Float32Array));
+  });
+});
