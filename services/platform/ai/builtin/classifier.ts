@@ -337,7 +337,7 @@ const BIAS: Record<Category, number> = {
 };
 
 /** Softmax temperature, one scalar chosen so that confidence tracks accuracy (docs/ai.md). */
-export const TEMPERATURE = 1.6;
+export const TEMPERATURE = 1.0;
 
 export interface ClassifierFeatures {
   logits: Record<Category, number>;
@@ -368,7 +368,7 @@ export function classifierLogits(doc: Pick<ParsedDocument, "text" | "ocr">): Cla
     logits.invoice += Math.min(2, density * 12);
     logits.receipt += Math.min(2, density * 12);
   }
-  if (wc < 40) logits.other += 1.5; // next to no text: a photo, a stub
+  if (wc < 40) logits.other += 0.8; // next to no text: a photo, a stub (weak evidence either way)
   if (wc < 350) {
     logits.receipt += 0.6;
     logits.contract -= 1.2;
