@@ -52,7 +52,9 @@ function dateFromHit(h: LabelHit, ctx: Ctx): string | undefined {
   for (const s of [h.cellRest, h.below, h.rest, h.next]) {
     if (!s) continue;
     const d = findDates(s, ctx.order)[0];
-    if (d && (s !== h.rest || d.index < 40) && (s !== h.next || d.index < 12)) return d.iso;
+    // The next line counts when the date opens it, or when the label line is a column header (no digits).
+    if (d && (s !== h.rest || d.index < 40) && (s !== h.next || d.index < 12 || !/\d/.test(h.rest)))
+      return d.iso;
   }
   return undefined;
 }
@@ -208,6 +210,7 @@ const DUE_DATE: [RegExp, number][] = [
     3,
   ],
   [/(?:zahlbar|payable)[^\n]{0,40}?\bbis\b/, 2.5],
+  [/(?:zahlen|uberweisen|bezahlen|begleichen)[^\n]{0,60}?\bbis(?:\s+zum|\s+spatestens)?\b/, 2.5],
 ];
 
 function labelledDate(
@@ -683,28 +686,42 @@ function extractContract(ctx: Ctx): Fields {
 // Report
 
 const TITLE_JUNK =
-  /^(?:arxiv|doi|page|seite|http|www|\d+$|copyright|©|vol\.|volume|proceedings|journal|table of contents|contents|draft|confidential)/i;
+  /^(?:arxiv|doi|page|seite|http|www|\d{1,3}(?:\s|$)|copyright|©|vol\.|volume|proceedings|journal|table of contents|contents|draft|confidential|front cover|fig(?:ure)?\.?\s*\d|table\s*\d|[☐☒■□•])/i;
+const REPORT_WORDS =
+  /\b(?:report|review|study|analysis|white\s*paper|redpaper|outlook|survey|bericht|rapport|informe|relazione)\b/i;
 const ORG =
   /\b((?:[A-Z][\w&.-]*\s+){0,4}(?:Inc\.?|Corporation|Corp\.?|Ltd\.?|Limited|GmbH|AG|PLC|plc|LLC|University|Institute|Laboratory|Agency|Association|Foundation|Bank))(?![\p{L}])/u;
 
+function titleLike(raw: string): boolean {
+  const ws = raw.split(" ");
+  const letters = raw.match(/\p{L}/gu)?.length ?? 0;
+  return ws.length >= 2 && ws.length <= 25 && letters / raw.length >= 0.6 && !TITLE_JUNK.test(raw);
+}
+
 function reportTitle(ctx: Ctx): FieldValue | undefined {
   const head = ctx.lines.slice(0, 25).filter((l) => l.raw.length > 0);
+  // A heading cell naming the kind of document ("2022 Environmental Progress Report") in the first lines.
+  for (const l of head.slice(0, 8)) {
+    for (const c of cells(l.raw)) {
+      const cell = c.replace(/\s+\d{1,4}$/, "").trim(); // running page number
+      if (REPORT_WORDS.test(cell) && titleLike(cell) && cell.split(" ").length <= 12) {
+        return { value: cell, confidence: 0.45 };
+      }
+    }
+  }
   for (let i = 0; i < head.length; i++) {
     const raw = (head[i] as Line).raw.replace(/\s+/g, " ");
-    const ws = raw.split(" ");
-    const letters = raw.match(/\p{L}/gu)?.length ?? 0;
-    if (ws.length < 2 || ws.length > 25 || letters / raw.length < 0.6 || TITLE_JUNK.test(raw)) continue;
+    if (!titleLike(raw)) continue;
     let title = raw;
     const next = head[i + 1]?.raw.replace(/\s+/g, " ");
-    // A title continued on the next line ("LayoutParser: A Unified Toolkit for Deep" + "Learning Based …").
+    // A title continued on the next line ("Row and Column Access Control" + "Support in IBM DB2 for i").
     if (
       next &&
-      ws.length >= 3 &&
       next.split(" ").length <= 12 &&
-      /^[\p{Ll}\p{Lu}]/u.test(next) &&
+      /^\p{Lu}/u.test(next) &&
       !/[.:]$/.test(raw) &&
       !/@|\d{3}|,.*,/.test(next) &&
-      /^\p{Lu}/u.test(next)
+      raw.split(" ").length <= 10
     ) {
       title = `${raw} ${next}`;
     }
