@@ -49,15 +49,24 @@ running_pid() {
   echo "$pid"
 }
 
-# Fails when something that is not ours listens on a port we need.
+# Fails when something that is not ours listens on a port we need. Our default ports lie in Linux's
+# ephemeral range, so a client socket (often in TIME-WAIT after a test) may hold one for up to 60 s:
+# wait for those to go rather than let the server die with "Address already in use".
 port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
+# Sockets on the port other than TIME-WAIT ones (servers bind over those with SO_REUSEADDR).
+port_sockets() { ss -Htan exclude time-wait "( sport = :$1 )" 2>/dev/null | grep -c . || true; }
 require_free_port() {
-  local svc="$1" port
+  local svc="$1" port i
   shift
   for port in "$@"; do
     port_free "$port" || die "$svc: port $port on 127.0.0.1 is already in use by another process (set its DOCMESH_*_PORT to move it)"
+    for ((i = 0; i < 130; i++)); do
+      [[ "$(port_sockets "$port")" -eq 0 ]] && break
+      ((i == 0)) && log "$svc: port $port is held by a client socket; waiting up to 65 s"
+      sleep 0.5
+    done
   done
 }
 

@@ -60,22 +60,29 @@ svc_install() {
   log "$s: installed in $(cat "$INSTALL_LOG_DIR/$s.seconds") s"
 }
 
-svc_up() {
-  local s="$1" t pid
-  svc_install "$s"
-  if [[ "$s" == envoy ]]; then
-    log "envoy: $(envoy_version) at $(envoy_bin)"
-    return 0
-  fi
+# Starts a service unless it runs already; echoes nothing. Readiness is awaited by svc_wait.
+declare -A STARTED_AT=()
+svc_start() {
+  local s="$1" pid
+  [[ "$s" == envoy ]] && return 0
   if pid="$(running_pid "$s")"; then
     log "$s: already running (pid $pid)"
     return 0
   fi
-  t=$(now)
+  STARTED_AT[$s]=$(now)
   "${s}_start"
+}
+
+svc_wait() {
+  local s="$1"
+  if [[ "$s" == envoy ]]; then
+    log "envoy: $(envoy_version) at $(envoy_bin)"
+    return 0
+  fi
+  [[ -n "${STARTED_AT[$s]:-}" ]] || return 0
   wait_ready "$s" "${s}_ready"
   if declare -F "${s}_post_start" >/dev/null; then "${s}_post_start"; fi
-  elapsed "$t" >"$RUN_DIR/$s.ready-seconds"
+  elapsed "${STARTED_AT[$s]}" >"$RUN_DIR/$s.ready-seconds"
   log "$s: ready in $(cat "$RUN_DIR/$s.ready-seconds") s (pid $(running_pid "$s"))"
 }
 
@@ -117,8 +124,14 @@ done
 
 case "$cmd" in
   up)
-    for s in "${names[@]}"; do svc_up "$s"; done
+    # Install one at a time (builds are heavy on 2 cores), then start everything at once and wait
+    # for each: the JVMs overlap their start-up.
+    for s in "${names[@]}"; do svc_install "$s"; done
+    t_up=$(now)
+    for s in "${names[@]}"; do svc_start "$s"; done
+    for s in "${names[@]}"; do svc_wait "$s"; done
     write_env
+    log "all requested services ready ($(elapsed "$t_up") s after start)"
     ;;
   install)
     for s in "${names[@]}"; do svc_install "$s"; done
