@@ -78,7 +78,7 @@ spawn() {
   lf="$(logfile "$svc")"
   printf '\n===== %s start %s =====\n' "$svc" "$(date -Is)" >>"$lf"
   stat -c %s "$lf" >"$RUN_DIR/$svc.logoffset"
-  setsid "$@" >>"$lf" 2>&1 </dev/null &
+  setsid "$@" >>"$lf" 2>&1 </dev/null 9>&- &
   local pid=$!
   echo "$pid $(proc_start "$pid")" >"$(pidfile "$svc")"
 }

@@ -67,6 +67,7 @@ svc_start() {
   [[ "$s" == envoy ]] && return 0
   if pid="$(running_pid "$s")"; then
     log "$s: already running (pid $pid)"
+    STARTED_AT[$s]=already
     return 0
   fi
   STARTED_AT[$s]=$(now)
@@ -81,6 +82,8 @@ svc_wait() {
   fi
   [[ -n "${STARTED_AT[$s]:-}" ]] || return 0
   wait_ready "$s" "${s}_ready"
+  # Already running (maybe still starting, from a concurrent `up`): ready is all we need.
+  [[ "${STARTED_AT[$s]}" == already ]] && return 0
   if declare -F "${s}_post_start" >/dev/null; then "${s}_post_start"; fi
   elapsed "${STARTED_AT[$s]}" >"$RUN_DIR/$s.ready-seconds"
   log "$s: ready in $(cat "$RUN_DIR/$s.ready-seconds") s (pid $(running_pid "$s"))"
@@ -121,6 +124,17 @@ for s in "${names[@]}"; do
   [[ "$cmd" == logs && "$s" == -f ]] && continue
   valid "$s" || die "unknown service '$s' (known: ${ALL_SERVICES[*]})"
 done
+
+# One `up`/`down`/`reset` at a time (two test runs may start together).
+case "$cmd" in
+  up | down | reset | install)
+    exec 9>"$RUN_DIR/.lock"
+    if ! flock -n 9; then
+      log "waiting for another services.sh $cmd to finish"
+      flock 9
+    fi
+    ;;
+esac
 
 case "$cmd" in
   up)
