@@ -76,10 +76,11 @@ function mulberry32(seed: number): () => number {
 class Synthetic {
   readonly words: string[] = [];
   private readonly cdf: Float64Array;
-  private readonly random: () => number;
+  private random: () => number;
 
-  constructor(seed: number, vocabulary = 20_000) {
-    this.random = mulberry32(seed);
+  /** The vocabulary comes from `vocabularySeed`; the draws from `seed`. */
+  constructor(seed: number, vocabularySeed = 42, vocabulary = 20_000) {
+    this.random = mulberry32(vocabularySeed);
     const syllables = [
       "ka",
       "lo",
@@ -114,6 +115,7 @@ class Synthetic {
       this.cdf[r] = sum;
     }
     for (let r = 0; r < vocabulary; r++) this.cdf[r] = (this.cdf[r] as number) / sum;
+    this.random = mulberry32(seed);
   }
 
   /** A word by Zipf rank. */

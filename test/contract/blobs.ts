@@ -25,7 +25,7 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       store = subject.store;
       await store.ensure();
       await store.ensure(); // idempotent
-    });
+    }, 60_000);
     afterAll(async () => {
       await subject?.cleanup?.();
     });

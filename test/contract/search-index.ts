@@ -199,11 +199,11 @@ export function searchIndexContract(name: string, makeIndex: () => Promise<Searc
         },
       ];
       for (const spec of fixtures) await index.upsert(doc(spec));
-    });
+    }, 120_000); // opening PGlite takes 4-10 s on a busy machine
 
     afterAll(async () => {
       await subject?.cleanup?.();
-    });
+    }, 60_000);
 
     it("counts chunks per tenant", async () => {
       // 4 filter docs + rare(2) + common(1+1) + title/body(1+1) + accents(1) + no-chunks(0)

@@ -63,5 +63,5 @@ describe("embedded search index specifics", () => {
     const wrongDims = new EmbeddedSearchIndex({ dataDir });
     await expect(wrongDims.ensure(16)).rejects.toMatchObject({ kind: "precondition" });
     await wrongDims.close();
-  });
+  }, 120_000);
 });
