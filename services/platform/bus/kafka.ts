@@ -75,7 +75,8 @@ function headersIn(raw: IHeaders | undefined): Record<string, string> {
 
 export class KafkaBus implements EventBus {
   readonly kafka: Kafka;
-  private readonly producer: Producer;
+  private producer: Producer;
+  private producerReady: Promise<void> | undefined;
   private readonly admin: Admin;
   private readonly subscriptions = new Set<KafkaSubscription>();
   private readonly partitionCounts = new Map<string, number>();
@@ -88,18 +89,45 @@ export class KafkaBus implements EventBus {
       logLevel: options.logLevel ?? logLevel.ERROR,
       ...options.kafka,
     });
-    this.producer = this.kafka.producer({
+    this.producer = this.newProducer();
+    this.admin = this.kafka.admin();
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.admin = this.kafka.admin();
+  }
+
+  private async readyProducer(): Promise<Producer> {
+    const producer = this.producer;
+    this.producerReady ??= producer.connect().catch((error) => {
+      this.producerReady = undefined;
+      throw unavailable("cannot connect the Kafka producer", error);
+    });
+    await this.producerReady;
+    return producer;
+  }
+
+  /**
+   * After a failed send the idempotent producer's sequence numbers may no longer match the broker's
+   * (kafkajs then fails every later send with OUT_OF_ORDER_SEQUENCE_NUMBER, e.g. after a broker
+   * restart). Replace it: a new producer id starts fresh sequences. A send that did reach the broker
+   * before failing may then be duplicated by the caller's retry; consumers deduplicate by event id.
+   */
+  private resetProducer(failed: Producer): void {
+    if (this.producer !== failed) return;
+    this.producer = this.newProducer();
+    this.producerReady = undefined;
+    void failed.disconnect().catch(() => {});
   }
 
   /** Connects producer and admin (publish/ensureTopics do it on first use). */
   connect(): Promise<void> {
-    this.connected ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(
+    this.connected ??= this.admin.connect().then(
       () => {},
       (error) => {
         this.connected = undefined;
@@ -170,10 +198,10 @@ export class KafkaBus implements EventBus {
 
   async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.connect();
+    const producer = await this.readyProducer();
     const active = context.active();
     try {
-      await this.producer.send({
+      await producer.send({
         topic,
         acks: -1,
         messages: records.map((r) => {
@@ -194,6 +222,7 @@ export class KafkaBus implements EventBus {
           cause: error,
         });
       }
+      this.resetProducer(producer);
       throw unavailable(`publishing ${records.length} record(s) to ${topic} failed`, error);
     }
   }
@@ -219,9 +248,12 @@ export class KafkaBus implements EventBus {
   async close(): Promise<void> {
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
     this.subscriptions.clear();
+    const producerReady = this.producerReady;
+    this.producerReady = undefined;
+    if (producerReady) await Promise.allSettled([this.producer.disconnect()]);
     if (this.connected) {
       this.connected = undefined;
-      await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+      await Promise.allSettled([this.admin.disconnect()]);
     }
   }
 }
