@@ -12,7 +12,7 @@
 # Services: postgres kafka apicurio minio opensearch envoy (default set), ollama (optional, only when named).
 # Everything lives under ${DOCMESH_CACHE:-$HOME/.cache/docmesh}; ports come from ports.env.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DEFAULT_SERVICES=(postgres kafka apicurio minio opensearch envoy)
