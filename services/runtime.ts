@@ -28,6 +28,7 @@ export type Role = (typeof ROLES)[number];
 export interface Running {
   app?: App;
   platform: Platform;
+  hub?: ProgressHub;
   stop(): Promise<void>;
 }
 
@@ -109,6 +110,7 @@ export async function run(config: Config, roles: readonly Role[]): Promise<Runni
   return {
     app,
     platform,
+    hub,
     async stop() {
       await app?.stop();
       for (const subscription of subscriptions) await subscription.stop();

@@ -93,7 +93,7 @@ export const SETTINGS = {
   },
   ollamaUrl: {
     env: "DOCMESH_OLLAMA_URL",
-    default: "http://127.0.0.1:11434",
+    default: "http://127.0.0.1:59434",
     doc: "Ollama server.",
     parse: text,
   },
@@ -136,7 +136,7 @@ export const SETTINGS = {
   s3AccessKey: { env: "DOCMESH_S3_ACCESS_KEY", default: "docmesh", doc: "S3 access key.", parse: text },
   s3SecretKey: {
     env: "DOCMESH_S3_SECRET_KEY",
-    default: "docmesh-secret-key",
+    default: "docmesh-secret",
     doc: "S3 secret key.",
     parse: text,
   },

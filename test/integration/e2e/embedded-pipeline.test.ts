@@ -1,8 +1,9 @@
 import { pipelineSuite } from "../../e2e/pipeline-suite.ts";
 
+// Floors set a little below what the built-in provider measured on the corpus (docs/ai.md).
 pipelineSuite("embedded", {
-  classification: 0,
-  fields: 0,
-  recallAt5: { keyword: 0, semantic: 0, hybrid: 0 },
-  mrr: { keyword: 0, semantic: 0, hybrid: 0 },
+  classification: 0.93,
+  fields: 0.85,
+  recallAt5: { keyword: 0.85, semantic: 0.75, hybrid: 0.85 },
+  mrr: { keyword: 0.8, semantic: 0.65, hybrid: 0.8 },
 });
