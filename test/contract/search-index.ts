@@ -180,6 +180,11 @@ export function searchIndexContract(name: string, makeIndex: () => Promise<Searc
           ],
         },
         {
+          id: "html",
+          title: "Markup",
+          chunks: [{ text: "The okapi <script>alert(1)</script> & friends.", vector: axisVector(2, 7) }],
+        },
+        {
           id: "no-chunks",
           title: "Scanned placeholder for the Xylophone rental",
           fieldsText: "issuer: Maestro Instruments",
@@ -206,8 +211,8 @@ export function searchIndexContract(name: string, makeIndex: () => Promise<Searc
     }, 60_000);
 
     it("counts chunks per tenant", async () => {
-      // 4 filter docs + rare(2) + common(1+1) + title/body(1+1) + accents(1) + no-chunks(0)
-      expect(await index.countChunks(tenantA)).toBe(11);
+      // 4 filter docs + rare(2) + common(1+1) + title/body(1+1) + accents(1) + html(1) + no-chunks(0)
+      expect(await index.countChunks(tenantA)).toBe(12);
       expect(await index.countChunks(tenantB)).toBe(1);
       expect(await index.countChunks(`nobody-${run}`)).toBe(0);
     });
@@ -242,6 +247,19 @@ export function searchIndexContract(name: string, makeIndex: () => Promise<Searc
       expect(hit?.highlights.length).toBeGreaterThan(0);
       expect(hit?.highlights.some((h) => /<em>quetzal<\/em>/i.test(h.snippet))).toBe(true);
       expect(hit?.score).toBeGreaterThan(0);
+    });
+
+    it("escapes HTML in snippets, keeping <em> as the only markup", async () => {
+      const [hit] = await keyword("okapi");
+      const snippets = hit?.highlights.map((h) => h.snippet).join(" ") ?? "";
+      expect(snippets).toMatch(/<em>okapi<\/em>/i);
+      // Tags in the text are escaped (OpenSearch) or dropped (ts_headline); either way the only
+      // markup left is <em>.
+      expect(snippets).not.toMatch(/<(?!\/?em>)/);
+      expect(snippets).toContain("&amp; friends");
+      const [near] = await semantic(axisVector(2, 7));
+      expect(near?.documentId).toBe("html");
+      expect(near?.highlights[0]?.snippet).toContain("&lt;script&gt;");
     });
 
     it("folds accents both ways (asciifolding / unaccent)", async () => {

@@ -53,12 +53,38 @@ export function cosineScore(cosineDistance: number): number {
   return (2 - cosineDistance) / 2;
 }
 
-/** A plain snippet for hits that have no term matches (semantic results). */
+/**
+ * Snippets are HTML-safe in both engines: the document text is escaped, and <em></em> around
+ * matches is the only markup, so a client can render a snippet as HTML as it is.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
+}
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#x27;",
+};
+
+/** Markers ts_headline puts around matches before escaping (control characters never in text). */
+export const MATCH_START = "\u0001";
+export const MATCH_END = "\u0002";
+
+/** Escapes a marked snippet, then turns the markers into <em></em>. */
+export function markedToHtml(snippet: string): string {
+  return escapeHtml(snippet.replace(/\s+/g, " ").trim())
+    .replaceAll(MATCH_START, "<em>")
+    .replaceAll(MATCH_END, "</em>");
+}
+
+/** A plain (HTML-escaped) snippet for hits that have no term matches (semantic results). */
 export function leadSnippet(text: string, maxChars = 240): string {
-  const clean = text.replace(/\s+/g, " ").trim();
-  if (clean.length <= maxChars) return clean;
+  const clean = text.replace(/[\s\u0001\u0002]+/g, " ").trim();
+  if (clean.length <= maxChars) return escapeHtml(clean);
   const cut = clean.lastIndexOf(" ", maxChars);
-  return `${clean.slice(0, cut > maxChars / 2 ? cut : maxChars)}…`;
+  return `${escapeHtml(clean.slice(0, cut > maxChars / 2 ? cut : maxChars))}…`;
 }
 
 /** Words of a free-text query, for the OR fallback: letters and digits only, so never query syntax. */

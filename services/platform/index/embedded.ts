@@ -16,6 +16,9 @@ import {
   cosineScore,
   fileNameWords,
   leadSnippet,
+  MATCH_END,
+  MATCH_START,
+  markedToHtml,
   normalizeCurrency,
   queryWords,
 } from "./common.ts";
@@ -52,11 +55,13 @@ interface ChunkRow {
 }
 
 const TS_CONFIG: Record<TextConfig, string> = { english: "docmesh_english", simple: "docmesh_simple" };
-const HEADLINE_OPTIONS =
-  'StartSel=<em>, StopSel=</em>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "';
+// Matches are marked with control characters, then the snippet is HTML-escaped and the marks
+// become <em></em> (markedToHtml), so document text can never inject markup.
+const HEADLINE_OPTIONS = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 
 export class EmbeddedSearchIndex implements SearchIndex {
   private opening: Promise<PGlite> | undefined;
+  private ensuring: Promise<void> = Promise.resolve();
   private dimensions: number | undefined;
   private tsConfig: string;
   private readonly options: EmbeddedSearchIndexOptions;
@@ -66,7 +71,14 @@ export class EmbeddedSearchIndex implements SearchIndex {
     this.tsConfig = TS_CONFIG[options.textConfig ?? "english"];
   }
 
-  async ensure(dimensions: number): Promise<void> {
+  /** Serialised: two concurrent first calls must not both create the schema. */
+  ensure(dimensions: number): Promise<void> {
+    const next = this.ensuring.catch(() => {}).then(() => this.ensureOnce(dimensions));
+    this.ensuring = next;
+    return next;
+  }
+
+  private async ensureOnce(dimensions: number): Promise<void> {
     if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16_000) {
       throw invalid("search index: dimensions must be an integer in [1, 16000]");
     }
@@ -262,6 +274,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     where.filter(filter);
     const cfg = `'${this.tsConfig}'::regconfig`;
     const textParam = where.param(text);
+    const headlineParam = where.param(HEADLINE_OPTIONS);
     const limitParam = where.param(limit);
     // ts_rank_cd: cover density over the weighted tsvector (A: title and extracted fields,
     // B: file name words, C: chunk text), normalised by 1 + log(length) so long chunks don't win
@@ -280,18 +293,21 @@ export class EmbeddedSearchIndex implements SearchIndex {
          )
          SELECT top.document_id, top.ordinal, top.score, top.body,
                 CASE WHEN to_tsvector(${cfg}, top.title) @@ q.query
-                     THEN ts_headline(${cfg}, top.title, q.query, '${HEADLINE_OPTIONS}') END AS title_snippet,
+                     THEN ts_headline(${cfg}, top.title, q.query, ${headlineParam}) END AS title_snippet,
                 CASE WHEN top.body <> '' AND to_tsvector(${cfg}, top.body) @@ q.query
-                     THEN ts_headline(${cfg}, top.body, q.query, '${HEADLINE_OPTIONS}') END AS text_snippet
+                     THEN ts_headline(${cfg}, top.body, q.query, ${headlineParam}) END AS text_snippet
          FROM top, q ORDER BY top.score DESC, top.document_id`,
         where.params,
       ),
     );
     return result.rows.map((row) => {
       const highlights: IndexHit["highlights"] = [];
-      if (row.title_snippet?.includes("<em>"))
-        highlights.push({ field: "title", snippet: row.title_snippet });
-      if (row.text_snippet?.includes("<em>")) highlights.push({ field: "text", snippet: row.text_snippet });
+      if (row.title_snippet?.includes(MATCH_START)) {
+        highlights.push({ field: "title", snippet: markedToHtml(row.title_snippet) });
+      }
+      if (row.text_snippet?.includes(MATCH_START)) {
+        highlights.push({ field: "text", snippet: markedToHtml(row.text_snippet) });
+      }
       if (highlights.length === 0 && row.body)
         highlights.push({ field: "text", snippet: leadSnippet(row.body) });
       return { documentId: row.document_id, score: row.score, highlights };

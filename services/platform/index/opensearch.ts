@@ -47,7 +47,8 @@ const TEXT_FIELDS = ["text", "title^2", "fieldsText^2", "fileName"];
 const HIGHLIGHT = {
   pre_tags: ["<em>"],
   post_tags: ["</em>"],
-  encoder: "default",
+  // HTML-escape the document text around the <em></em> marks (the embedded engine does the same).
+  encoder: "html",
   fields: {
     title: { number_of_fragments: 0 },
     fieldsText: { number_of_fragments: 1, fragment_size: 150 },
