@@ -164,3 +164,45 @@ describe("built-in embed", () => {
     expect(cosine(qv, inflected as Float32Array)).toBeGreaterThan(cosine(qv, far as Float32Array));
   });
 });
+
+describe("built-in extract: layouts", () => {
+  it("reads amounts under a header row, aligned from the right, preferring the total row", async () => {
+    const text = `ACME SARL
+Facture n°4711 du 02 Juillet 2015
+Montant EUR HT   Montant TVA   Montant EUR TTC
+Abonnements   10.00   2.00   12.00
+Options   5.00   1.00   6.00
+Total facture   15.00   3.00   18.00`;
+    const e = await provider.extract("invoice", doc(text, { language: "fr" }));
+    expect(e.fields.net_amount?.value).toBe(15);
+    expect(e.fields.tax_amount?.value).toBe(3);
+    expect(e.fields.total_amount?.value).toBe(18);
+    expect(e.fields.invoice_number?.value).toBe("4711");
+    expect(e.fields.date?.value).toBe("2015-07-02");
+  });
+
+  it("takes the buyer from the first plain line under its label, skipping id lines", async () => {
+    const text = `Rechnung Nr. 99 vom 01.02.2020
+Käufer:
+Nummer : 009420
+Globale Nummer: 4304171000002 (GTIN)
+MUSTER-KUNDE GMBH
+KUNDENWEG 88
+Gesamtbetrag 119,00 EUR`;
+    const e = await provider.extract("invoice", doc(text, { language: "de" }));
+    expect(e.fields.buyer?.value).toBe("MUSTER-KUNDE GMBH");
+  });
+
+  it("falls back to the bank account holder for the issuer and the delivery recipient for the buyer", async () => {
+    const text = `Facture 2022-001
+Adresse de livraison
+Ma Boutique
+12 rue X, 69001 Lyon
+Total TTC 12,00 €
+Virement – Titulaire du compte : PRESSE LIBRE
+IBAN : FR76 1010 7002 4500 6170 5231 739`;
+    const e = await provider.extract("invoice", doc(text, { language: "fr" }));
+    expect(e.fields.issuer?.value).toBe("PRESSE LIBRE");
+    expect(e.fields.buyer?.value).toBe("Ma Boutique");
+  });
+});

@@ -1,7 +1,7 @@
 import type { ParsedDocument } from "../../parsing/types.ts";
 import type { Category, Extraction, FieldValue } from "../ai.ts";
 import { FIELD_KEYS, REQUIRED_FIELDS } from "../ai.ts";
-import { findAmounts, roundMoney, sameMoney } from "../normalize/amount.ts";
+import { type AmountMatch, findAmounts, roundMoney, sameMoney } from "../normalize/amount.ts";
 import { detectCurrency } from "../normalize/currency.ts";
 import { type DateOrder, findDates, inferDateOrder } from "../normalize/date.ts";
 import { cells, findLabels, type LabelHit, type Line, toLines } from "./lines.ts";
@@ -65,7 +65,7 @@ interface Cand {
 }
 
 /** Amounts after a label: the cell's last amount, else the cell below, else the next cells'. */
-function amountsFromHit(h: LabelHit, base: number): Cand[] {
+function amountsFromHit(h: LabelHit, base: number, lines?: Line[]): Cand[] {
   const out: Cand[] = [];
   const inCell = findAmounts(h.cellRest).filter((a) => a.moneyLike || Number.isInteger(a.value));
   if (inCell.length > 0) out.push({ value: (inCell.at(-1) as { value: number }).value, score: base });
@@ -87,8 +87,29 @@ function amountsFromHit(h: LabelHit, base: number): Cand[] {
       if (b) out.push({ value: b.value, score: base * 0.8 });
     }
     if (out.length === 0 && h.next) {
-      const n = findAmounts(h.next);
-      if (n.length === 1 && n[0]?.moneyLike) out.push({ value: n[0].value, score: base * 0.5 });
+      const n = findAmounts(h.next).filter((a) => a.moneyLike);
+      if (n.length === 1 && n[0]) out.push({ value: n[0].value, score: base * 0.5 });
+      else if (h.cellCount > 1 && lines) {
+        // A header row of labels over rows of amounts (each possibly led by a row label): take the
+        // total row if there is one, else the first row with enough amounts, and align from the right.
+        let row: AmountMatch[] | undefined;
+        for (let k = h.line + 1; k <= Math.min(lines.length - 1, h.line + 8); k++) {
+          const l = lines[k] as Line;
+          const cellsK = cells(l.raw);
+          const amounts = cellsK
+            .map((c) => findAmounts(c).filter((a) => a.moneyLike))
+            .filter((a) => a.length === 1)
+            .flat();
+          if (amounts.length < h.cellCount) continue;
+          if (/total|summe|totaal|gesamt|totale/.test(l.folded)) {
+            row = amounts;
+            break;
+          }
+          row ??= amounts;
+        }
+        const a = row?.[row.length - h.cellCount + h.cellIndex];
+        if (a) out.push({ value: a.value, score: base * 0.7 });
+      }
     }
   }
   return out;
@@ -100,7 +121,7 @@ function collect(ctx: Ctx, specs: [RegExp, number][], exclude?: RegExp): Cand[] 
     for (const h of findLabels(ctx.lines, re)) {
       const line = ctx.lines[h.line] as Line;
       if (exclude?.test(line.folded)) continue;
-      for (const c of amountsFromHit(h, w)) if (c.value >= 0) out.push(c);
+      for (const c of amountsFromHit(h, w, ctx.lines)) if (c.value >= 0) out.push(c);
     }
   }
   // Merge equal values, adding evidence with diminishing returns.
@@ -142,7 +163,15 @@ function nameAfter(h: LabelHit, ctx: Ctx, scan = 5): string | undefined {
   const same = h.cellRest.replace(/^[:\s]+/, "");
   if (/^[\p{Lu}\d]/u.test(same) && /\p{L}{2,}/u.test(same) && same.length <= 80) return same;
   if (h.below && /\p{L}{2,}/u.test(h.below)) return h.below;
-  if (h.next && /\p{L}{2,}/u.test(h.next)) return cells(h.next)[0];
+  // The first plain line below: skip "Key : value" lines and number-heavy lines (ids, GLNs, phones).
+  for (let k = h.line + 1; k <= Math.min(ctx.lines.length - 1, h.line + scan); k++) {
+    const raw = (ctx.lines[k] as Line).raw;
+    if (raw.length === 0 || /^[\p{L}][\p{L} ./-]{0,30}\s*:/u.test(raw)) continue;
+    const digits = raw.match(/\d/g)?.length ?? 0;
+    if (digits / raw.length > 0.3 || NOT_A_NAME.test(raw)) continue;
+    const first = cells(raw)[0];
+    if (first && /\p{L}{2,}/u.test(first)) return first;
+  }
   return undefined;
 }
 
@@ -173,6 +202,7 @@ const INVOICE_NUMBER: [RegExp, number][] = [
   ],
   [/(?:^|\s)(?:invoice|facture|rechnung|factura|factuur)\s+(?=[a-z0-9_/.-]*\d)/, 2],
   [/(?:^|\s)(?:inv|bill|receipt|document)\s*(?:no\.?|#|nr\.?|number)\s*[:.]?/, 1.5],
+  [/(?:^|\s)(?:invoice|rechnung|facture|factura|factuur)\s*$/, 2],
 ];
 
 function invoiceNumber(ctx: Ctx): FieldValue | undefined {
@@ -314,12 +344,18 @@ function issuer(ctx: Ctx): FieldValue | undefined {
     if (n && !NOT_A_NAME.test(n)) return { value: cleanName(n), confidence: 0.65 };
   }
   const buyerLines = new Set(
-    findLabels(ctx.lines, BUYER_LABELS).flatMap((h) => [h.line, h.line + 1, h.line + 2]),
+    findLabels(ctx.lines, BUYER_LABELS).flatMap((h) => [0, 1, 2, 3, 4, 5, 6].map((k) => h.line + k)),
   );
   for (const l of ctx.lines.slice(0, 15)) {
     if (buyerLines.has(l.index)) continue;
     const c = companyIn(l.raw);
     if (c) return { value: cleanName(c), confidence: 0.55 };
+  }
+  // The payee of the bank account is the issuer.
+  for (const h of findLabels(ctx.lines, ACCOUNT_HOLDER)) {
+    const n = h.cellRest.replace(/\s+[-–|·•]\s.*$/, "").trim();
+    if (n && /^[\p{Lu}\d]/u.test(n) && /\p{L}{2,}/u.test(n) && n.length <= 60)
+      return { value: cleanName(n), confidence: 0.5 };
   }
   // Fallback: the first line that reads like a name.
   for (const l of ctx.lines.slice(0, 6)) {
@@ -342,15 +378,29 @@ function buyer(ctx: Ctx, issuerName?: string): FieldValue | undefined {
     const line = ctx.lines[h.line] as Line;
     if (/(?:nummer|number|\bnr\b|\bno\b|\bid\b|vat|ust)/.test(line.folded)) {
       // "Kunde Nr. 123": a label for an id, but a "Name:" may follow below.
-      const n = nameAfter({ ...h, cellRest: "", below: undefined, next: undefined }, ctx);
-      if (n && !NOT_A_NAME.test(n)) return { value: cleanName(n), confidence: 0.5 };
+      for (let k = h.line + 1; k <= Math.min(ctx.lines.length - 1, h.line + 5); k++) {
+        const m = /^(?:name|firma|nom|naam|nombre|nome)\s*:\s*(.+)$/i.exec((ctx.lines[k] as Line).raw);
+        if (m?.[1]) return { value: cleanName(m[1].trim()), confidence: 0.5 };
+      }
       continue;
     }
+    if (/^\p{Ll}/u.test(h.cellRest)) continue; // "Invoice to pay by …": a sentence, not a label
     const n = nameAfter(h, ctx);
     if (n && !NOT_A_NAME.test(n) && n !== issuerName) return { value: cleanName(n), confidence: 0.5 };
   }
+  // Without a buyer label, the delivery recipient is usually the buyer.
+  for (const h of findLabels(ctx.lines, DELIVERY_LABELS)) {
+    if (h.line > 40) break;
+    const n = nameAfter(h, ctx, 3);
+    if (n && !NOT_A_NAME.test(n) && n !== issuerName) return { value: cleanName(n), confidence: 0.35 };
+  }
   return undefined;
 }
+
+const DELIVERY_LABELS =
+  /(?:^|\s{3})(?:delivery\s*address|ship\s*to|shipping\s*address|adresse\s*de\s*livraison|livre\s*a|lieferadresse|lieferanschrift|warenempfanger|afleveradres|direccion\s*de\s*entrega|indirizzo\s*di\s*consegna)(?![\p{L}])\s*:?\s*/u;
+const ACCOUNT_HOLDER =
+  /(?:titulaire\s*du\s*compte|kontoinhaber|kontoname|account\s*holder|account\s*name|beneficiary|payee|begunstigde|rekeninghouder|titular\s*de\s*la\s*cuenta|intestatario)\s*:?\s*/;
 
 function currencyField(ctx: Ctx): FieldValue | undefined {
   if (!ctx.currency) return undefined;

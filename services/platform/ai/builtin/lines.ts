@@ -29,6 +29,9 @@ export interface LabelHit {
   below?: string;
   /** The next non-empty line. */
   next?: string;
+  /** Which cell of its line the label is in, and how many cells the line has. */
+  cellIndex: number;
+  cellCount: number;
 }
 
 /**
@@ -55,6 +58,8 @@ export function findLabels(lines: Line[], label: RegExp): LabelHit[] {
     while (j < lines.length && (lines[j] as Line).raw.length === 0) j++;
     if (j < lines.length) next = (lines[j] as Line).raw;
     let below: string | undefined;
+    let cellIndex = 0;
+    let cellCount = 1;
     if (next !== undefined) {
       const labelCells = cells(line.raw);
       const nextCells = cells(next);
@@ -68,8 +73,10 @@ export function findLabels(lines: Line[], label: RegExp): LabelHit[] {
         pos = found + c.length;
       }
       if (at >= 0 && labelCells.length > 1 && labelCells.length === nextCells.length) below = nextCells[at];
+      cellIndex = Math.max(0, at);
+      cellCount = labelCells.length;
     }
-    hits.push({ line: i, rest, cellRest, below, next });
+    hits.push({ line: i, rest, cellRest, below, next, cellIndex, cellCount });
   }
   return hits;
 }
