@@ -16,10 +16,10 @@ const CLASSIFICATION_FLOOR = 0.93; // measured 61/63 = 0.968 (the EPUB is unsupp
 const FIELD_FLOORS: Record<string, number> = {
   "invoice.invoice_number": 0.85,
   "invoice.issuer": 0.75,
-  "invoice.buyer": 0.4,
+  "invoice.buyer": 0.8,
   "invoice.date": 0.95,
-  "invoice.due_date": 0.7,
-  "invoice.net_amount": 0.85,
+  "invoice.due_date": 0.8,
+  "invoice.net_amount": 0.9,
   "invoice.tax_amount": 0.9,
   "invoice.total_amount": 0.95,
   "invoice.currency": 0.95,
@@ -28,10 +28,10 @@ const FIELD_FLOORS: Record<string, number> = {
   "receipt.total_amount": 0.7,
   "receipt.currency": 0.8,
   "contract.title": 0.85,
-  "contract.parties": 0.75,
+  "contract.parties": 0.85,
   "contract.agreement_date": 0.75,
   "contract.governing_law": 0.85,
-  "report.title": 0.4,
+  "report.title": 0.6,
 };
 
 const dir = corpusDir();
