@@ -150,10 +150,13 @@ class ParserPool {
     });
   }
 
-  stats(): { live: number; busy: number; queued: number } {
+  /** Workers terminated (timeout) whose thread has not exited yet. */
+  private readonly exiting = new Set<Worker>();
+
+  stats(): ParserWorkerStats {
     let busy = 0;
     for (const s of this.slots) if (s.job) busy++;
-    return { live: this.slots.size, busy, queued: this.queue.length };
+    return { live: this.slots.size, busy, queued: this.queue.length, exiting: this.exiting.size };
   }
 
   async close(): Promise<void> {
@@ -246,6 +249,8 @@ class ParserPool {
     slot.timer = setTimeout(() => {
       if (slot.job !== job) return;
       this.retire(slot);
+      this.exiting.add(slot.worker);
+      slot.worker.once("exit", () => this.exiting.delete(slot.worker));
       void slot.worker.terminate();
       job.reject(new ParseError("timeout", `parser exceeded its time budget of ${job.budget.timeoutMs} ms`));
       this.pump();
@@ -285,13 +290,25 @@ function poolFor(maxMemoryMb: number): ParserPool {
 }
 
 /** Live, busy and queued counts over all parser worker threads (for tests and metrics). */
-export function parserWorkerStats(): { live: number; busy: number; queued: number } {
-  const total = { live: 0, busy: 0, queued: 0 };
+export interface ParserWorkerStats {
+  /** Worker threads in the pool. */
+  live: number;
+  /** Of those, running a job. */
+  busy: number;
+  /** Jobs waiting for a worker. The time budget starts when a job reaches a worker, not here. */
+  queued: number;
+  /** Threads terminated on timeout that have not exited yet (0 once termination completes). */
+  exiting: number;
+}
+
+export function parserWorkerStats(): ParserWorkerStats {
+  const total = { live: 0, busy: 0, queued: 0, exiting: 0 };
   for (const p of pools.values()) {
     const s = p.stats();
     total.live += s.live;
     total.busy += s.busy;
     total.queued += s.queued;
+    total.exiting += s.exiting;
   }
   return total;
 }

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import {
   closeParsers,
   DEFAULT_PARSE_BUDGET,
@@ -179,6 +179,8 @@ describe("parseDocument failures are typed ParseErrors", () => {
       const after = parserWorkerStats();
       expect(after.busy).toBe(0);
       expect(after.live).toBeLessThanOrEqual(before.live);
+      // The terminated thread really exits: nothing is left running in the background.
+      await vi.waitFor(() => expect(parserWorkerStats().exiting).toBe(0), { timeout: 5000, interval: 20 });
       // The pool still works afterwards.
       const ok = await parseDocument(Buffer.from("still alive after a timeout"), MEDIA_TYPES.text, budget);
       expect(ok.text).toBe("still alive after a timeout");
