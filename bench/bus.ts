@@ -56,7 +56,8 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   }
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 1 });
 
 /** Our library: subscribe (joined), then publish in batches of BATCH and wait for every event in the handler. */
@@ -80,9 +81,14 @@ async function libraryThroughput(bus: EventBus, topic: string, events: DocumentE
   return events.length / seconds;
 }
 
-async function latency(bus: EventBus, topic: string, events: DocumentEvent[]): Promise<{ p50: number; p99: number }> {
+async function latency(
+  bus: EventBus,
+  topic: string,
+  events: DocumentEvent[],
+): Promise<{ p50: number; p99: number; ackP50: number; ackP99: number }> {
   const sent = new Map<string, number>();
   const samples: number[] = [];
+  const acks: number[] = [];
   const sub = await bus.subscribe({
     groupId: `bench-lat-${randomUUID().slice(0, 8)}`,
     topic,
@@ -100,18 +106,28 @@ async function latency(bus: EventBus, topic: string, events: DocumentEvent[]): P
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const event = events[i] as DocumentEvent;
-    sent.set(event.eventId, performance.now());
-    inflight.push(eventRecord(codec, event).then((r) => bus.publish(topic, [r])));
+    const t0 = performance.now();
+    sent.set(event.eventId, t0);
+    inflight.push(
+      eventRecord(codec, event)
+        .then((r) => bus.publish(topic, [r]))
+        .then(() => void acks.push(performance.now() - t0)),
+    );
   }
   await Promise.all(inflight);
   await until(() => samples.length >= events.length, "latency samples");
   await sub.stop();
   samples.sort((a, b) => a - b);
-  return { p50: pct(samples, 50), p99: pct(samples, 99) };
+  acks.sort((a, b) => a - b);
+  return { p50: pct(samples, 50), p99: pct(samples, 99), ackP50: pct(acks, 50), ackP99: pct(acks, 99) };
 }
 
 /** Raw kafkajs with the same settings and batching, doing the same encode/decode work. */
-async function rawKafkaThroughput(brokers: string[], topic: string, events: DocumentEvent[]): Promise<number> {
+async function rawKafkaThroughput(
+  brokers: string[],
+  topic: string,
+  events: DocumentEvent[],
+): Promise<number> {
   const kafka = new Kafka({ clientId: "bench-raw", brokers, logLevel: logLevel.ERROR });
   const producer = kafka.producer({
     idempotent: true,
@@ -142,7 +158,12 @@ async function rawKafkaThroughput(brokers: string[], topic: string, events: Docu
       }
       if (last !== undefined) {
         await commitOffsetsIfNecessary({
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }],
+            },
+          ],
         });
       }
       await heartbeat();
@@ -157,7 +178,11 @@ async function rawKafkaThroughput(brokers: string[], topic: string, events: Docu
       messages: events.slice(i, i + BATCH).map((e) => ({
         key: e.documentId,
         value: Buffer.from(frame(1, [0], toBinary(DocumentEventSchema, e))),
-        headers: { "event-id": e.eventId, "event-type": e.payload.case ?? "", "correlation-id": e.correlationId },
+        headers: {
+          "event-id": e.eventId,
+          "event-type": e.payload.case ?? "",
+          "correlation-id": e.correlationId,
+        },
       })),
     });
   }
@@ -171,7 +196,9 @@ async function rawKafkaThroughput(brokers: string[], topic: string, events: Docu
 async function main(): Promise<void> {
   const brokers = process.env.DOCMESH_KAFKA_BROKERS?.split(",");
   const run = randomUUID().slice(0, 8);
-  console.log(`bus bench: ${EVENTS} events per throughput run, batches of ${BATCH}, ${PARTITIONS} partitions; latency: ${LATENCY_EVENTS} events at ${RATE}/s`);
+  console.log(
+    `bus bench: ${EVENTS} events per throughput run, batches of ${BATCH}, ${PARTITIONS} partitions; latency: ${LATENCY_EVENTS} events at ${RATE}/s`,
+  );
 
   if (brokers) {
     const bus = new KafkaBus({ brokers, clientId: "bench", replicationFactor: 1 });
@@ -179,7 +206,11 @@ async function main(): Promise<void> {
     const libTopic = `bench.${run}.lib`;
     const latTopic = `bench.${run}.latency`;
     await bus.ensureTopics(
-      [rawTopic, libTopic, latTopic].map((name) => ({ name, partitions: PARTITIONS, retentionMs: 3_600_000 })),
+      [rawTopic, libTopic, latTopic].map((name) => ({
+        name,
+        partitions: PARTITIONS,
+        retentionMs: 3_600_000,
+      })),
     );
     // Two alternating runs each (the first pays for connections and JIT); the ratio uses the best of each.
     const raw = await rawKafkaThroughput(brokers, rawTopic, makeEvents(EVENTS));
@@ -192,7 +223,9 @@ async function main(): Promise<void> {
     console.log(`kafka docmesh KafkaBus: ${fmt(lib)} / ${fmt(lib2)} events/s (produce+consume)`);
     console.log(`kafka ratio library/raw (best of 2): ${(libBest / rawBest).toFixed(2)} (goal ≥ 0.8)`);
     const lat = await latency(bus, latTopic, makeEvents(LATENCY_EVENTS));
-    console.log(`kafka publish→handler latency at ${RATE}/s: p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms`);
+    console.log(
+      `kafka publish→handler latency at ${RATE}/s: p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms (publish ack p50 ${fmt(lat.ackP50)} ms, p99 ${fmt(lat.ackP99)} ms)`,
+    );
     await bus.close();
   } else {
     console.log("kafka: DOCMESH_KAFKA_BROKERS not set (source services.env); skipping the Kafka figures");
@@ -207,7 +240,9 @@ async function main(): Promise<void> {
     const t = await libraryThroughput(bus, "bench.lib", makeEvents(EVENTS));
     console.log(`embedded EmbeddedBus  : ${fmt(t)} events/s (produce+consume, fsync per publish)`);
     const lat = await latency(bus, "bench.latency", makeEvents(LATENCY_EVENTS));
-    console.log(`embedded publish→handler latency at ${RATE}/s: p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms`);
+    console.log(
+      `embedded publish→handler latency at ${RATE}/s: p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms (publish ack p50 ${fmt(lat.ackP50)} ms, p99 ${fmt(lat.ackP99)} ms)`,
+    );
     await bus.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -22,6 +22,7 @@ import {
   type KafkaConfig,
   type KafkaMessage,
   logLevel,
+  type Message,
   Partitioners,
   type Producer,
 } from "kafkajs";
@@ -56,6 +57,13 @@ export interface KafkaBusOptions {
   kafka?: Partial<KafkaConfig>;
 }
 
+interface PendingPublish {
+  topic: string;
+  messages: Message[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 const isRebalancing = (e: unknown): boolean => {
   const type = (e as { type?: string } | undefined)?.type;
   return (
@@ -77,6 +85,8 @@ export class KafkaBus implements EventBus {
   readonly kafka: Kafka;
   private producer: Producer;
   private producerReady: Promise<void> | undefined;
+  private outbox: PendingPublish[] = [];
+  private sending: Promise<void> | undefined;
   private readonly admin: Admin;
   private readonly subscriptions = new Set<KafkaSubscription>();
   private readonly partitionCounts = new Map<string, number>();
@@ -196,34 +206,89 @@ export class KafkaBus implements EventBus {
     return n;
   }
 
-  async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const producer = await this.readyProducer();
+  /**
+   * Concurrent publish() calls are coalesced: while one produce request is in flight (idempotence
+   * allows one per connection), the calls that arrive queue up and go out together in the next
+   * sendBatch, in call order (so per-key order follows call order). Each call resolves when the
+   * request carrying its records is acknowledged by all in-sync replicas.
+   */
+  publish(topic: string, records: OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
     const active = context.active();
+    const messages: Message[] = records.map((r) => {
+      const headers: Record<string, string> = {};
+      propagation.inject(active, headers);
+      Object.assign(headers, r.headers);
+      return {
+        key: r.key,
+        value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
+        headers,
+      };
+    });
+    return new Promise<void>((resolve, reject) => {
+      this.outbox.push({ topic, messages, resolve, reject });
+      this.sending ??= this.sendLoop();
+    });
+  }
+
+  private async sendLoop(): Promise<void> {
     try {
-      await producer.send({
-        topic,
+      while (this.outbox.length > 0) {
+        let count = 0;
+        let take = 0;
+        while (
+          take < this.outbox.length &&
+          (take === 0 || count + (this.outbox[take]?.messages.length ?? 0) <= 10_000)
+        ) {
+          count += this.outbox[take]?.messages.length ?? 0;
+          take++;
+        }
+        const batch = this.outbox.splice(0, take);
+        try {
+          await this.sendTogether(batch);
+          for (const p of batch) p.resolve();
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]?.reject(error);
+            continue;
+          }
+          // Attribute the failure: send each call on its own (a missing topic fails only its caller).
+          for (const p of batch) await this.sendTogether([p]).then(p.resolve, p.reject);
+        }
+      }
+    } finally {
+      this.sending = undefined;
+    }
+  }
+
+  private async sendTogether(batch: PendingPublish[]): Promise<void> {
+    const producer = await this.readyProducer();
+    const byTopic = new Map<string, Message[]>();
+    for (const p of batch) {
+      const list = byTopic.get(p.topic);
+      if (list) list.push(...p.messages);
+      else byTopic.set(p.topic, [...p.messages]);
+    }
+    const count = batch.reduce((n, p) => n + p.messages.length, 0);
+    try {
+      await producer.sendBatch({
         acks: -1,
-        messages: records.map((r) => {
-          const headers: Record<string, string> = {};
-          propagation.inject(active, headers);
-          Object.assign(headers, r.headers);
-          return {
-            key: r.key,
-            value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
-            headers,
-          };
-        }),
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
     } catch (error) {
-      const type = (error as { type?: string; cause?: { type?: string } }).type;
+      const type = (error as { type?: string }).type;
       if (type === "UNKNOWN_TOPIC_OR_PARTITION") {
-        throw new DocmeshError("not_found", `topic ${topic} does not exist; call ensureTopics first`, false, {
-          cause: error,
-        });
+        throw new DocmeshError(
+          "not_found",
+          `topic ${[...byTopic.keys()].join(", ")} does not exist; call ensureTopics first`,
+          false,
+          {
+            cause: error,
+          },
+        );
       }
       this.resetProducer(producer);
-      throw unavailable(`publishing ${records.length} record(s) to ${topic} failed`, error);
+      throw unavailable(`publishing ${count} record(s) to ${[...byTopic.keys()].join(", ")} failed`, error);
     }
   }
 
@@ -247,6 +312,7 @@ export class KafkaBus implements EventBus {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    while (this.sending) await this.sending.catch(() => {});
     this.subscriptions.clear();
     const producerReady = this.producerReady;
     this.producerReady = undefined;

@@ -77,7 +77,11 @@ describe("broker restart while producing", () => {
           deadLetterTopic: `${topic}.dlq`,
           handler: async (r: BusRecord) => void seen.add(dec.decode(r.value)),
         });
-        await waitFor(() => [...acked].every((id) => seen.has(id)), 120_000, "every acknowledged event").catch(() => {});
+        await waitFor(
+          () => [...acked].every((id) => seen.has(id)),
+          120_000,
+          "every acknowledged event",
+        ).catch(() => {});
         await sub.stop();
       } finally {
         await checker.close();
