@@ -250,25 +250,35 @@ export class OpenSearchIndex implements SearchIndex {
         });
       }
       await flush(true);
+      // Then find the chunks of these documents beyond the new ordinals (stale from a longer
+      // earlier version) and delete them by id. For a new document the search finds nothing and
+      // no second refresh happens — cheaper than a delete-by-query per upsert.
       for (let i = 0; i < kept.length; i += 200) {
-        await this.client.deleteByQuery({
-          index: this.indexName,
-          refresh: true,
-          conflicts: "proceed",
-          body: {
-            query: {
+        const query = {
+          bool: {
+            should: kept.slice(i, i + 200).map((k) => ({
               bool: {
-                should: kept.slice(i, i + 200).map((k) => ({
-                  bool: {
-                    filter: [{ term: { tenant: k.tenant } }, { term: { documentId: k.documentId } }],
-                    must_not: [{ terms: { ordinal: k.ordinals } }],
-                  },
-                })),
-                minimum_should_match: 1,
+                filter: [{ term: { tenant: k.tenant } }, { term: { documentId: k.documentId } }],
+                must_not: [{ terms: { ordinal: k.ordinals } }],
               },
-            },
-          } as never,
-        });
+            })),
+            minimum_should_match: 1,
+          },
+        };
+        for (;;) {
+          const stale = await this.client.search({
+            index: this.indexName,
+            body: { size: 5_000, _source: false, track_total_hits: false, query } as never,
+          });
+          const staleIds = ((stale.body.hits.hits ?? []) as { _id: string }[]).map((hit) => hit._id);
+          if (staleIds.length === 0) break;
+          const response = await this.client.bulk({
+            body: staleIds.map((id) => ({ delete: { _index: this.indexName, _id: id } })),
+            refresh: true,
+          });
+          if (response.body.errors) throw bulkError(response.body.items as Json[]);
+          if (staleIds.length < 5_000) break;
+        }
       }
     });
   }
