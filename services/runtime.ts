@@ -1,5 +1,6 @@
 // Starts the roles this process plays on top of the opened platform.
 
+import { rateLimitInterceptor, rateLimitOptions } from "../gateway/rate-limit.ts";
 import { type App, startApi } from "./app.ts";
 import { classifierStage } from "./classifier/classify-stage.ts";
 import { extractorStage } from "./extractor/extract-stage.ts";
@@ -46,6 +47,7 @@ export async function run(config: Config, roles: readonly Role[]): Promise<Runni
             issuer: config.jwtIssuer,
             audience: config.jwtAudience,
           }),
+          rateLimitInterceptor(rateLimitOptions(config)),
         ],
       })
     : undefined;

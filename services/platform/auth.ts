@@ -1,6 +1,9 @@
 // Who may call: every request gets a verified identity before any handler runs.
 // Tenant identity comes only from a verified JWT (or, with DOCMESH_AUTH=none, from
 // the configured single tenant) — never from a request field or an unsigned header.
+// Behind Envoy the token is verified twice: Envoy's jwt_authn forwards the Authorization
+// header untouched and this interceptor verifies it again; headers Envoy derives from claims
+// (x-jwt-claim-tenant) are never read here (docs/edge.md, "Which tenant the services trust").
 
 import { readFileSync } from "node:fs";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
@@ -22,6 +25,14 @@ export interface AuthOptions {
 /** The standard health service stays open, so probes need no token. */
 const OPEN_SERVICES = new Set(["grpc.health.v1.Health"]);
 
+/** Asymmetric algorithms only; the same checks as Envoy's jwt_authn (require_expiration, 30 s skew). */
+const ALGORITHMS = ["ES256", "ES384", "RS256", "RS384", "RS512", "PS256", "EdDSA"];
+export const CLOCK_SKEW_SECONDS = 30;
+
+export function isOpenService(typeName: string): boolean {
+  return OPEN_SERVICES.has(typeName);
+}
+
 export function keySource(jwks: string): JWTVerifyGetKey {
   return /^https?:\/\//.test(jwks)
     ? createRemoteJWKSet(new URL(jwks))
@@ -31,7 +42,7 @@ export function keySource(jwks: string): JWTVerifyGetKey {
 export function authInterceptor(options: AuthOptions): Interceptor {
   const keys = options.mode === "jwt" ? keySource(options.jwks) : undefined;
   return (next) => async (request) => {
-    if (OPEN_SERVICES.has(request.service.typeName)) return next(request);
+    if (isOpenService(request.service.typeName)) return next(request);
     let identity: Identity;
     if (!keys) {
       identity = { tenant: options.defaultTenant, subject: "local" };
@@ -48,7 +59,13 @@ export function authInterceptor(options: AuthOptions): Interceptor {
 
 async function verify(token: string, keys: JWTVerifyGetKey, options: AuthOptions): Promise<Identity> {
   try {
-    const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.audience });
+    const { payload } = await jwtVerify(token, keys, {
+      issuer: options.issuer,
+      audience: options.audience,
+      algorithms: ALGORITHMS,
+      requiredClaims: ["exp"],
+      clockTolerance: CLOCK_SKEW_SECONDS,
+    });
     const tenant = payload.tenant;
     if (typeof tenant !== "string" || tenant.length === 0) {
       throw new ConnectError("token has no tenant claim", Code.PermissionDenied);

@@ -53,6 +53,28 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** One per-tenant limit: `requests` calls every `seconds` seconds (a token bucket refilled in full each window). */
+export interface RateLimitRule {
+  requests: number;
+  seconds: number;
+}
+
+/** RPC method name (or `*`, every other RPC) → the per-tenant limit; `*` is always present. */
+export type RateLimitTable = Record<string, RateLimitRule>;
+
+function rateLimitTable(raw: string, env: string): RateLimitTable {
+  const table: RateLimitTable = {};
+  for (const item of list(raw)) {
+    const match = /^(\*|[A-Z][A-Za-z0-9]*)=([1-9][0-9]{0,8})\/([1-9][0-9]{0,5})s$/.exec(item);
+    if (!match) {
+      throw new ConfigError(`${env}: "${item}" is not METHOD=REQUESTS/SECONDSs (e.g. UploadDocument=10/1s)`);
+    }
+    table[match[1] as string] = { requests: Number(match[2]), seconds: Number(match[3]) };
+  }
+  if (!table["*"]) throw new ConfigError(`${env} must have a "*" entry (the limit of every other RPC)`);
+  return table;
+}
+
 export const SETTINGS = {
   mode: {
     env: "DOCMESH_MODE",
@@ -194,6 +216,31 @@ export const SETTINGS = {
     default: "info",
     doc: "debug, info, warn or error.",
     parse: oneOf("debug", "info", "warn", "error"),
+  },
+  rateLimits: {
+    env: "DOCMESH_RATE_LIMITS",
+    default:
+      "*=50/1s,UploadDocument=10/1s,CreateUpload=10/1s,CompleteUpload=10/1s,SearchDocuments=20/1s,WatchDocument=10/1s,WatchBatch=10/1s",
+    doc: "THE rate-limit table (docs/edge.md): per tenant and per RPC, METHOD=REQUESTS/SECONDSs; * is every other RPC. Envoy (scripts/edge/render.ts) and the embedded interceptor enforce the same table.",
+    parse: rateLimitTable,
+  },
+  rateLimit: {
+    env: "DOCMESH_RATE_LIMIT",
+    default: "auto",
+    doc: "Embedded edge: on enforces DOCMESH_RATE_LIMITS in this process; off leaves it to Envoy; auto is on when DOCMESH_AUTH=jwt.",
+    parse: oneOf("auto", "on", "off"),
+  },
+  edgeUpstreams: {
+    env: "DOCMESH_EDGE_UPSTREAMS",
+    default: "127.0.0.1:8080",
+    doc: "Envoy rendering (scripts/edge/render.ts): comma-separated host:port of the API processes.",
+    parse: list,
+  },
+  edgeCorsOrigins: {
+    env: "DOCMESH_EDGE_CORS_ORIGINS",
+    default: "http://localhost:5173,http://127.0.0.1:5173",
+    doc: "Envoy rendering: browser origins allowed by CORS (exact match; * allows any).",
+    parse: list,
   },
 } satisfies Record<string, Setting<unknown>>;
 
