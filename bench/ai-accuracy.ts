@@ -7,7 +7,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { createBuiltinProvider } from "../services/platform/ai/builtin/index.ts";
+import type { AiProvider } from "../services/platform/ai/ai.ts";
+import { cosine, createBuiltinProvider } from "../services/platform/ai/builtin/index.ts";
 import { evaluateCorpus } from "../services/platform/ai/eval.ts";
 import { ParseError } from "../services/platform/parsing/errors.ts";
 import { closeParsers, parseDocument, sniffMediaType } from "../services/platform/parsing/parser.ts";
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const dir = corpusDir();
   const provider = createBuiltinProvider();
   const started = performance.now();
+  const texts = new Map<string, string>();
   console.log(`built-in provider on ${dir}\n`);
   console.log(
     `${"document".padEnd(58)} ${"truth".padEnd(9)}${"predicted".padEnd(10)} conf   parse   classify  extract  fields`,
@@ -39,11 +41,13 @@ async function main(): Promise<void> {
     async (bytes, name) => {
       const mt = sniffMediaType(bytes, name);
       if (!mt) throw new ParseError("unsupported", "unsupported media type");
-      return parseDocument(bytes, mt, {
+      const doc = await parseDocument(bytes, mt, {
         timeoutMs: 120_000,
         maxMemoryMb: 768,
         maxUncompressedBytes: 256 * 1024 * 1024,
       });
+      texts.set(name, doc.text);
+      return doc;
     },
     {
       onDoc: (r) => {
@@ -97,6 +101,7 @@ async function main(): Promise<void> {
       `\nTime per ${label} document (n=${docs.length}): parse mean ${mean(pt).toFixed(0)} ms (p50 ${p(pt, 0.5).toFixed(0)}, p95 ${p(pt, 0.95).toFixed(0)}), classify mean ${mean(docs.map((d) => d.ms.classify)).toFixed(1)} ms, extract mean ${mean(docs.map((d) => d.ms.extract)).toFixed(1)} ms`,
     );
   }
+  await retrieval(dir, texts, provider);
   console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (process.argv.includes("--json")) {
     console.log(
@@ -109,6 +114,35 @@ async function main(): Promise<void> {
     );
   }
   await closeParsers();
+}
+
+/** Embedding-only retrieval over queries.jsonl: rank of the first relevant document per query. */
+async function retrieval(dir: string, texts: Map<string, string>, provider: AiProvider): Promise<void> {
+  const file = path.join(dir, "queries.jsonl");
+  if (!fs.existsSync(file)) return;
+  const queries = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { query: string; type: string; relevant: string[] });
+  const names = [...texts.keys()];
+  const docVecs = await provider.embed(names.map((n) => texts.get(n) as string));
+  let mrr = 0;
+  let hit5 = 0;
+  console.log("\nEmbedding-only retrieval (cosine over whole-document vectors; no BM25, no chunking):");
+  for (const q of queries) {
+    const [qv] = await provider.embed([q.query]);
+    const ranked = names
+      .map((n, i) => ({ n, s: cosine(qv as Float32Array, docVecs[i] as Float32Array) }))
+      .sort((a, b) => b.s - a.s);
+    const rank = ranked.findIndex((r) => q.relevant.some((f) => path.basename(f) === r.n)) + 1;
+    if (rank > 0) mrr += 1 / rank;
+    if (rank > 0 && rank <= 5) hit5++;
+    console.log(`  ${q.type.padEnd(13)} rank ${String(rank || "-").padStart(3)}  ${q.query}`);
+  }
+  console.log(
+    `  MRR ${(mrr / queries.length).toFixed(3)}, relevant in top 5 for ${hit5}/${queries.length} queries`,
+  );
 }
 
 await main();
