@@ -97,7 +97,7 @@ const CUES: Cue[] = [
   { re: /(?<![A-Za-z])Rs\.?\s?[-−]?\d/gu, code: "INR", weight: 2 },
   // Country markers: where "$" or no symbol is printed, the issuer's country decides.
   {
-    re: /\b(?:sdn\.?\s*bhd|malaysia|kuala\s+lumpur|selangor|johor|petaling\s+jaya|penang)\b/giu,
+    re: /\b(?:sdn\.?\s*bhd|bhd|malaysia|jalan|taman|kuala\s+lumpur|selangor|johor|petaling\s+jaya|penang)\b/giu,
     code: "MYR",
     weight: 2.5,
   },
