@@ -1,0 +1,62 @@
+import type { FieldValue } from "../../ai.ts";
+import { cells, type Line } from "../lines.ts";
+import { type Ctx, type Fields, firstDate } from "./shared.ts";
+
+/** Reports: title, organisation, date (search aids). */
+// Report
+
+const TITLE_JUNK =
+  /^(?:arxiv|doi|page|seite|http|www|\d{1,3}(?:\s|$)|copyright|©|vol\.|volume|proceedings|journal|table of contents|contents|draft|confidential|front cover|fig(?:ure)?\.?\s*\d|table\s*\d|[☐☒■□•])/i;
+const REPORT_WORDS =
+  /\b(?:report|review|study|analysis|white\s*paper|redpaper|outlook|survey|bericht|rapport|informe|relazione)\b/i;
+const ORG =
+  /\b((?:[A-Z][\w&.-]*\s+){0,4}(?:Inc\.?|Corporation|Corp\.?|Ltd\.?|Limited|GmbH|AG|PLC|plc|LLC|University|Institute|Laboratory|Agency|Association|Foundation|Bank))(?![\p{L}])/u;
+
+function titleLike(raw: string): boolean {
+  const ws = raw.split(" ");
+  const letters = raw.match(/\p{L}/gu)?.length ?? 0;
+  return ws.length >= 2 && ws.length <= 25 && letters / raw.length >= 0.6 && !TITLE_JUNK.test(raw);
+}
+
+function reportTitle(ctx: Ctx): FieldValue | undefined {
+  const head = ctx.lines.slice(0, 25).filter((l) => l.raw.length > 0);
+  // A heading cell naming the kind of document ("2022 Environmental Progress Report") in the first lines.
+  for (const l of head.slice(0, 8)) {
+    for (const c of cells(l.raw)) {
+      const cell = c.replace(/\s+\d{1,4}$/, "").trim(); // running page number
+      if (REPORT_WORDS.test(cell) && titleLike(cell) && cell.split(" ").length <= 12) {
+        return { value: cell, confidence: 0.45 };
+      }
+    }
+  }
+  for (let i = 0; i < head.length; i++) {
+    const raw = (head[i] as Line).raw.replace(/\s+/g, " ");
+    if (!titleLike(raw)) continue;
+    let title = raw;
+    const next = head[i + 1]?.raw.replace(/\s+/g, " ");
+    // A title continued on the next line ("Row and Column Access Control" + "Support in IBM DB2 for i").
+    if (
+      next &&
+      next.split(" ").length <= 12 &&
+      /^\p{Lu}/u.test(next) &&
+      !/[.:]$/.test(raw) &&
+      !/@|\d{3}|,.*,/.test(next) &&
+      raw.split(" ").length <= 10
+    ) {
+      title = `${raw} ${next}`;
+    }
+    return { value: title.replace(/[.:]$/, ""), confidence: 0.35 };
+  }
+  return undefined;
+}
+
+export function extractReport(ctx: Ctx): Fields {
+  const f: Fields = {};
+  const t = reportTitle(ctx);
+  if (t) f.title = t;
+  const o = ORG.exec(ctx.text.slice(0, 5000));
+  if (o?.[1]) f.organization = { value: o[1].trim(), confidence: 0.3 };
+  const d = firstDate(ctx, 60);
+  if (d) f.date = { value: d.iso, confidence: 0.3 };
+  return f;
+}
