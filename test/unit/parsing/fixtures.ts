@@ -104,3 +104,45 @@ export function encryptedPdf(): Uint8Array {
   out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R /Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>\nstartxref\n${xref}\n%%EOF\n`;
   return new Uint8Array(Buffer.from(out, "latin1"));
 }
+
+/** A one-page PDF with no text layer: a JPEG scan drawn over the whole page (DCTDecode XObject). */
+export function scannedPdf(jpeg: Uint8Array, width: number, height: number): Uint8Array {
+  const parts: Buffer[] = [];
+  const offsets: number[] = [];
+  let length = 0;
+  const push = (b: Buffer) => {
+    parts.push(b);
+    length += b.byteLength;
+  };
+  const obj = (n: number, body: Buffer[]) => {
+    offsets[n] = length;
+    push(Buffer.from(`${n} 0 obj\n`, "latin1"));
+    for (const b of body) push(b);
+    push(Buffer.from("\nendobj\n", "latin1"));
+  };
+  // Page size in points: the scan at 300 dpi (what the parser renders at, so OCR sees the native pixels).
+  const w = Math.round((width * 72) / 300);
+  const h = Math.round((height * 72) / 300);
+  const content = Buffer.from(`q ${w} 0 0 ${h} 0 0 cm /Im1 Do Q`, "latin1");
+  push(Buffer.from("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "latin1"));
+  obj(1, [Buffer.from("<< /Type /Catalog /Pages 2 0 R >>")]);
+  obj(2, [Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")]);
+  obj(3, [
+    Buffer.from(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w} ${h}] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>`,
+    ),
+  ]);
+  obj(4, [Buffer.from(`<< /Length ${content.byteLength} >>\nstream\n`), content, Buffer.from("\nendstream")]);
+  obj(5, [
+    Buffer.from(
+      `<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length ${jpeg.byteLength} >>\nstream\n`,
+    ),
+    Buffer.from(jpeg),
+    Buffer.from("\nendstream"),
+  ]);
+  const xref = length;
+  let table = "xref\n0 6\n0000000000 65535 f \n";
+  for (let n = 1; n <= 5; n++) table += `${String(offsets[n]).padStart(10, "0")} 00000 n \n`;
+  push(Buffer.from(`${table}trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`, "latin1"));
+  return new Uint8Array(Buffer.concat(parts));
+}

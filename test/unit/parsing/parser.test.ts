@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { imageDimensions } from "../../../services/platform/parsing/image.ts";
 import {
   closeParsers,
   DEFAULT_PARSE_BUDGET,
@@ -7,7 +8,7 @@ import {
   parserWorkerStats,
 } from "../../../services/platform/parsing/parser.ts";
 import { MEDIA_TYPES, sniffMediaType } from "../../../services/platform/parsing/sniff.ts";
-import { corpusDir, corpusFile, docxShapedZip, encryptedPdf } from "./fixtures.ts";
+import { corpusDir, corpusFile, docxShapedZip, encryptedPdf, scannedPdf } from "./fixtures.ts";
 
 const hasCorpus = corpusDir() !== undefined;
 const budget = { ...DEFAULT_PARSE_BUDGET, timeoutMs: 60_000 };
@@ -93,6 +94,18 @@ describe.skipIf(!hasCorpus)("parseDocument on real corpus files", () => {
     expect(d.pageCount).toBe(1);
     expect(d.text).toMatch(/UNIHAKKA/);
     expect(d.text).toMatch(/8\.20/);
+  });
+
+  it("scanned PDF: a page without a text layer is rendered and OCRed", async () => {
+    const jpeg = corpusFile("sroie__030.jpg");
+    const dims = imageDimensions(jpeg, MEDIA_TYPES.jpeg);
+    expect(dims).toBeDefined();
+    const pdf = scannedPdf(jpeg, dims?.width as number, dims?.height as number);
+    expect(sniffMediaType(pdf)).toBe(MEDIA_TYPES.pdf);
+    const d = await parseDocument(pdf, MEDIA_TYPES.pdf, budget);
+    expect(d.ocr).toBe(true);
+    expect(d.pageCount).toBe(1);
+    expect(d.text).toMatch(/UNIHAKKA/);
   });
 
   it("a photo with no text parses to empty OCR text, not a failure", async () => {
