@@ -64,4 +64,41 @@ describe("embedded search index specifics", () => {
     await expect(wrongDims.ensure(16)).rejects.toMatchObject({ kind: "precondition" });
     await wrongDims.close();
   }, 120_000);
+
+  it("bulk-loads batches, replacing documents, and searches them afterwards", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "docmesh-index-bulk-"));
+    const index = new EmbeddedSearchIndex({ dataDir: dir });
+    try {
+      await index.ensure(8);
+      const doc = (n: number, word: string) => ({
+        tenant: "t",
+        documentId: `d${n}`,
+        fileName: `f${n}.txt`,
+        title: `Doc ${n}`,
+        category: "other" as const,
+        status: "INDEXED",
+        batch: "b",
+        createTime: new Date(),
+        fieldsText: "",
+        chunks: [
+          { ordinal: 0, text: `${word} number ${n}`, embedding: axisVector(n % 8, n) },
+          { ordinal: 1, text: "filler", embedding: axisVector((n + 3) % 8, n) },
+        ],
+      });
+      await index.upsert(doc(0, "pelican"));
+      const phases = await index.bulkLoad([
+        Array.from({ length: 20 }, (_, n) => doc(n, "heron")),
+        Array.from({ length: 20 }, (_, n) => doc(n + 20, "heron")),
+      ]);
+      expect(phases.loadSeconds).toBeGreaterThan(0);
+      expect(await index.countChunks("t")).toBe(80);
+      expect(await index.keyword({ tenant: "t", filter: {}, limit: 5, text: "pelican" })).toEqual([]);
+      expect((await index.keyword({ tenant: "t", filter: {}, limit: 50, text: "heron" })).length).toBe(40);
+      const near = await index.semantic({ tenant: "t", filter: {}, limit: 3, vector: axisVector(5, 13) });
+      expect(near[0]?.documentId).toBe("d13");
+    } finally {
+      await index.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
