@@ -206,3 +206,89 @@ IBAN : FR76 1010 7002 4500 6170 5231 739`;
     expect(e.fields.buyer?.value).toBe("Ma Boutique");
   });
 });
+
+describe("built-in extract: multilingual invoice labels", () => {
+  const cases: [string, string, Record<string, unknown>][] = [
+    [
+      "es",
+      `Ferretería López S.L.
+FACTURA
+Nº de factura: F-2023-118
+Fecha de factura: 15/03/2023
+Fecha de vencimiento: 14/04/2023
+Cliente: Construcciones Ruiz S.A.
+Base imponible 100,00 €
+IVA 21% 21,00 €
+Total factura 121,00 €`,
+      {
+        invoice_number: "F-2023-118",
+        date: "2023-03-15",
+        due_date: "2023-04-14",
+        buyer: "Construcciones Ruiz S.A.",
+        net_amount: 100,
+        tax_amount: 21,
+        total_amount: 121,
+      },
+    ],
+    [
+      "it",
+      `Rossi Forniture S.r.l.
+Fattura n. 2023/045 del 10/05/2023
+Cliente: Bianchi SpA
+Imponibile € 200,00
+IVA 22% € 44,00
+Totale documento € 244,00
+Scadenza: 09/06/2023`,
+      {
+        invoice_number: "2023/045",
+        date: "2023-05-10",
+        due_date: "2023-06-09",
+        net_amount: 200,
+        tax_amount: 44,
+        total_amount: 244,
+      },
+    ],
+    [
+      "nl",
+      `Bakkerij De Vries B.V.
+Factuurnummer: 2023-77
+Factuurdatum: 3 maart 2023
+Vervaldatum: 2 april 2023
+Klant: Jansen Horeca
+Subtotaal € 50,00
+BTW 9% € 4,50
+Totaal te betalen € 54,50`,
+      {
+        invoice_number: "2023-77",
+        date: "2023-03-03",
+        due_date: "2023-04-02",
+        buyer: "Jansen Horeca",
+        net_amount: 50,
+        tax_amount: 4.5,
+        total_amount: 54.5,
+      },
+    ],
+    [
+      "pt",
+      `Papelaria Central Lda.
+Fatura Nº FT 2023/12
+Data: 2023-06-01
+Cliente: Escola Nova
+Total sem IVA 81,30 €
+IVA 23% 18,70 €
+Total 100,00 €`,
+      {
+        invoice_number: "FT 2023/12",
+        date: "2023-06-01",
+        net_amount: 81.3,
+        tax_amount: 18.7,
+        total_amount: 100,
+      },
+    ],
+  ];
+  it.each(cases)("%s", async (language, text, expected) => {
+    const e = await provider.extract("invoice", doc(text, { language }));
+    const v = Object.fromEntries(Object.entries(e.fields).map(([k, f]) => [k, f.value]));
+    expect(v).toMatchObject({ ...expected, currency: "EUR" });
+  });
+});

@@ -22,14 +22,17 @@ import {
 
 const INVOICE_NUMBER: [RegExp, number][] = [
   [
-    /(?:rechnungs|factuur|invoice\s*|factura\s*|fattura\s*|fatura\s*)(?:nummer|number|nr\.?|no\.?|n[°º]|num(?:ero)?\.?|#)\s*[:.#]?/,
+    /(?:rechnungs|factuur|invoice\s*|factura\s*|fattura\s*|fatura\s*)(?:nummer|number|nr\.?|no\.?|n\.|n[°º]|num(?:ero)?\.?|#)\s*[:.#]?/,
     3,
   ],
   [
-    /(?:facture|invoice|rechnung|factuur|bill)\s*(?:\(\d+\)\s*)?(?:nr\.?|no\.?|n[°º]|num(?:ero)?\.?|#|number|id)\s*[:.#]?/,
+    /(?:facture|invoice|rechnung|factuur|factura|fattura|fatura|bill)\s*(?:\(\d+\)\s*)?(?:nr\.?|no\.?|n\.|n[°º]|num(?:ero)?\.?|#|number|id)\s*[:.#]?/,
     3,
   ],
-  [/(?:n[°º]|numero)\s*(?:de\s+)?(?:la\s+)?facture\s*[:.]?/, 3],
+  [
+    /(?:n[°º]|no\.?|numero|nummer)\s*(?:de\s+|di\s+|der\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura|rechnung)\s*[:.]?/,
+    3,
+  ],
   [
     /(?:rechnung|facture|invoice|factura|factuur)[^\n]{0,30}?(?:\bnr|\bno|n[°º])\.?\s*[:.#]?\s*(?=[a-z0-9]*\d)/,
     2.5,
@@ -92,7 +95,7 @@ const TOTAL_EXCLUDE =
 
 const NET_LABELS: [RegExp, number][] = [
   [
-    /(?:net\s*amount|net\s*total|nettobetrag|nettosumme|summe\s*netto|total\s*ht|montant\s*(?:eur\s*)?ht|hors\s*taxe|exclusief\s*btw|excl\.?\s*(?:vat|btw|tax|gst)|total\s*excl|rechnungssumme\s*ohne|ohne\s*ust|steuerbasis|tax\s*base|basisbetrag|untaxed|subtotal|sub\s*total|sub-total|zwischensumme|total\s*\(?excluding|base\s*imponible|imponibile|totaal\s*excl)/,
+    /(?:net\s*amount|net\s*total|nettobetrag|nettosumme|summe\s*netto|total\s*ht|montant\s*(?:eur\s*)?ht|hors\s*taxe|exclusief\s*btw|excl\.?\s*(?:vat|btw|tax|gst)|total\s*excl|rechnungssumme\s*ohne|ohne\s*ust|steuerbasis|tax\s*base|basisbetrag|untaxed|subtotal|subtotaal|sub\s*total|sub-total|zwischensumme|total\s*\(?excluding|base\s*imponible|imponibile|totaal\s*excl|(?:sem|sin|senza|sans|ohne|without)\s*(?:iva|tva|mwst|vat|btw|tax))/,
     3,
   ],
   [/(?:^|\s)(?:netto|net|positionssumme|warenwert)(?![\p{L}])/u, 1.5],
@@ -149,7 +152,7 @@ function fieldOfCand(c: Cand | undefined, consistent: boolean): FieldValue | und
 const SELLER_LABELS =
   /(?:^|\s{3})(?:verkaufer|seller|lieferant|supplier|vendor|sold\s*by|from\s*:|emetteur|fournisseur|vendeur|verkoper|leverancier|proveedor|fornitore|issued\s*by|rechnungssteller)(?![\p{L}])\s*:?\s*/u;
 const BUYER_LABELS =
-  /(?:^|\s{3})(?:kaufer|leistungsempfanger|rechnungsempfanger|kunde|bill\s*to|billed\s*to|invoice\s*to|sold\s*to|customer|client|buyer|acheteur|destinataire|facture\s*a\s*:|klant|cliente|comprador|empfanger|to\s*:)(?![\p{L}])\s*:?\s*(?:\/\s*leistungsempfanger)?/u;
+  /(?:^|\s{3})(?:kaufer|leistungsempfanger|rechnungsempfanger|kunde|bill\s*to(?:\s*address)?|billed\s*to|invoice\s*to|sold\s*to|customer|client|buyer|acheteur|destinataire|facture\s*a\s*:|klant|cliente|comprador|empfanger|to\s*:)(?![\p{L}])\s*:?\s*(?:\/\s*leistungsempfanger)?/u;
 function issuer(ctx: Ctx): FieldValue | undefined {
   for (const h of findLabels(ctx.lines, SELLER_LABELS)) {
     if (h.line > 60) break;

@@ -32,10 +32,13 @@ export function clamp(x: number): number {
 // Shared helpers
 
 export const ID_TOKEN = /^[#:\s]*([A-Za-z0-9][A-Za-z0-9\-/._]*[A-Za-z0-9]|\d)/;
+/** A short series prefix before the number: "FT 2023/12", "FA 0042". */
+const SERIES_ID = /^[#:\s]*([A-Z]{1,4}\s\d[A-Za-z0-9\-/._]*)/;
 
 export function idFrom(s: string | undefined): string | undefined {
   if (!s) return undefined;
-  const m = ID_TOKEN.exec(s);
+  if (/^[#:\s]*\d+[.,]\d{2}(?!\d)/.test(s)) return undefined; // an amount, not a number
+  const m = SERIES_ID.exec(s) ?? ID_TOKEN.exec(s);
   const v = m?.[1];
   if (!v || !/\d/.test(v) || v.length < 3) return undefined;
   if (/^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$/.test(v)) return undefined; // a date
