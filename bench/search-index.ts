@@ -253,6 +253,34 @@ async function openEngine(
 
 // ---------- latency benchmark ----------
 
+/** Share of the exact 10 nearest documents (best chunk per document) that semantic() returns. */
+async function semanticRecall(
+  index: SearchIndex,
+  kept: { documentId: string; vector: Float32Array }[],
+  queries: Synthetic,
+  count: number,
+): Promise<number> {
+  let found = 0;
+  for (let q = 0; q < count; q++) {
+    const vector = queries.unitVector();
+    const best = new Map<string, number>();
+    for (const { documentId, vector: v } of kept) {
+      let dot = 0;
+      for (let i = 0; i < DIMS; i++) dot += (v[i] as number) * (vector[i] as number);
+      if (dot > (best.get(documentId) ?? -2)) best.set(documentId, dot);
+    }
+    const exact = new Set(
+      [...best.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10)
+        .map(([id]) => id),
+    );
+    const hits = await index.semantic({ tenant: "bench-main", filter: {}, limit: 10, vector });
+    found += hits.filter((hit) => exact.has(hit.documentId)).length;
+  }
+  return found / (count * 10);
+}
+
 async function latencyBench(args: Args): Promise<void> {
   const deadline = Date.now() + args.maxSeconds * 1000;
   const { index, cleanup, describe } = await openEngine(args.mode);
@@ -261,6 +289,16 @@ async function latencyBench(args: Args): Promise<void> {
     `# node ${process.version}, ${DIMS}-dim vectors, ${CHUNKS_PER_DOC} chunks/doc, 90% in the queried tenant`,
   );
   const data = new Synthetic(42);
+  // The queried tenant's vectors, kept to measure the HNSW recall against an exact scan.
+  const kept: { documentId: string; vector: Float32Array }[] = [];
+  const generate = (n: number): IndexedDocument => {
+    const document = data.document(n);
+    if (document.tenant === "bench-main") {
+      for (const chunk of document.chunks)
+        kept.push({ documentId: document.documentId, vector: chunk.embedding });
+    }
+    return document;
+  };
   const queries = new Synthetic(7);
   const openStart = performance.now();
   await index.ensure(DIMS);
@@ -275,8 +313,7 @@ async function latencyBench(args: Args): Promise<void> {
       const batches = function* () {
         while (docs < targetDocs) {
           const batch: IndexedDocument[] = [];
-          for (let i = 0; i < DOCS_PER_BATCH && docs + i < targetDocs; i++)
-            batch.push(data.document(docs + i));
+          for (let i = 0; i < DOCS_PER_BATCH && docs + i < targetDocs; i++) batch.push(generate(docs + i));
           yield batch;
           docs += batch.length;
           if (docs % 2000 < DOCS_PER_BATCH) {
@@ -340,6 +377,8 @@ async function latencyBench(args: Args): Promise<void> {
           `| ${r.label} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.mean.toFixed(1)} | ${(r.emptyShare * 100).toFixed(0)}% |`,
         );
       }
+      const recall = await semanticRecall(index, kept, queries, 20);
+      console.log(`semantic recall@10 against an exact scan (20 queries, documents): ${recall.toFixed(3)}`);
       if (stopped) break;
     }
   } finally {
