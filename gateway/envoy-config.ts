@@ -55,6 +55,17 @@ export function envoyConfig(options: EnvoyOptions): Record<string, Yaml> {
     admin: {
       address: socket("127.0.0.1", options.adminPort),
     },
+    overload_manager: {
+      resource_monitors: [
+        {
+          name: "envoy.resource_monitors.global_downstream_max_connections",
+          typed_config: {
+            "@type": `${TYPE}.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig`,
+            max_active_downstream_connections: 50000,
+          },
+        },
+      ],
+    },
     static_resources: {
       listeners: [
         {
@@ -90,7 +101,7 @@ function httpConnectionManager(options: EnvoyOptions, rpcs: EdgeRpc[]): Yaml {
         connection_keepalive: { interval: "30s", timeout: "10s" },
       },
       access_log: [accessLog()],
-      local_reply_config: connectLocalReplies(),
+      local_reply_config: localReplies(),
       route_config: routeConfig(options, rpcs),
       http_filters: httpFilters(options),
     },
@@ -130,9 +141,20 @@ function accessLog(): Yaml {
  * UNAVAILABLE. Rewrite Envoy's own 429 (the rate limiter) for Connect callers so they see
  * resource_exhausted, as gRPC callers do (rate_limited_as_resource_exhausted).
  */
-function connectLocalReplies(): Yaml {
+function localReplies(): Yaml {
   return {
     mappers: [
+      {
+        // jwt_authn answers a wrong audience with 403; every token failure is 401 / UNAUTHENTICATED
+        // at this edge, as in the services. Only local replies are mapped: a service's own
+        // PERMISSION_DENIED passes through untouched.
+        filter: {
+          status_code_filter: {
+            comparison: { op: "EQ", value: { default_value: 403, runtime_key: "docmesh.jwt_403" } },
+          },
+        },
+        status_code: 401,
+      },
       {
         filter: {
           and_filter: {
