@@ -292,3 +292,24 @@ Total 100,00 €`,
     expect(v).toMatchObject({ ...expected, currency: "EUR" });
   });
 });
+
+describe("built-in: receipts beyond the corpus", () => {
+  it("recognises and extracts a German till receipt", async () => {
+    const text = `REWE Markt GmbH
+Hauptstr. 5, 50667 Köln
+BANANEN 1,29 B
+MILCH 0,99 B
+SUMME EUR 2,28
+Geg. BAR EUR 5,00
+Rückgeld BAR EUR 2,72
+Datum: 12.04.2023 Uhrzeit: 18:22
+Vielen Dank für Ihren Einkauf`;
+    const d = doc(text, { language: "de" });
+    expect((await provider.classify(d)).category).toBe("receipt");
+    const e = await provider.extract("receipt", d);
+    expect(e.fields.merchant?.value).toBe("REWE Markt GmbH");
+    expect(e.fields.date?.value).toBe("2023-04-12");
+    expect(e.fields.total_amount?.value).toBe(2.28);
+    expect(e.fields.currency?.value).toBe("EUR");
+  });
+});
