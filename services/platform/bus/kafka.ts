@@ -35,7 +35,7 @@ import type {
   Subscription,
   TopicSpec,
 } from "./bus.ts";
-import { deliver, resolvePolicy } from "./delivery.ts";
+import { deliver, resolvePolicy, sleep } from "./delivery.ts";
 
 export interface KafkaBusOptions {
   /** host:port list (DOCMESH_KAFKA_BROKERS, comma-separated). */
@@ -147,7 +147,36 @@ export class KafkaBus implements EventBus {
     return this.connected;
   }
 
-  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+  /**
+   * Creates missing topics (partitions, retention.ms), grows partition counts, and sets retention.
+   * Retried with backoff while the cluster reports transient states (e.g. leaders not elected yet
+   * right after a broker restart); still failing after ~20 s → `unavailable`.
+   */
+  ensureTopics(specs: TopicSpec[]): Promise<void> {
+    return this.retrying(`ensureTopics(${specs.map((s) => s.name).join(", ")})`, () =>
+      this.ensureTopicsOnce(specs),
+    );
+  }
+
+  private async retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        const retriable =
+          error instanceof DocmeshError
+            ? error.retriable
+            : (error as { retriable?: boolean }).retriable === true;
+        if (!retriable || attempt >= 10) {
+          if (error instanceof DocmeshError) throw error;
+          throw unavailable(`${what} failed`, error);
+        }
+        await sleep(Math.min(3000, 300 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private async ensureTopicsOnce(specs: TopicSpec[]): Promise<void> {
     await this.connect();
     const existing = new Set(await this.admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
@@ -194,16 +223,18 @@ export class KafkaBus implements EventBus {
     });
   }
 
-  /** Partition count of a topic, from the cluster's metadata. */
+  /** Partition count of a topic, from the cluster's metadata (0 when the topic does not exist). */
   async partitionsOf(topic: string): Promise<number> {
     const known = this.partitionCounts.get(topic);
     if (known !== undefined) return known;
-    await this.connect();
-    if (!(await this.admin.listTopics()).includes(topic)) return 0;
-    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
-    const n = topics[0]?.partitions.length ?? 0;
-    this.partitionCounts.set(topic, n);
-    return n;
+    return this.retrying(`partitionsOf(${topic})`, async () => {
+      await this.connect();
+      if (!(await this.admin.listTopics()).includes(topic)) return 0;
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      const n = topics[0]?.partitions.length ?? 0;
+      this.partitionCounts.set(topic, n);
+      return n;
+    });
   }
 
   /**

@@ -1,10 +1,11 @@
 // A broker stop and restart while producing loses no acknowledged event. Stops and starts the real
 // Kafka with the services script (single-service down/up); publishes run sequentially the whole time,
 // and every publish that resolved is checked for afterwards by a fresh consumer group.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { Kafka, logLevel } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import type { BusRecord } from "../../../services/platform/bus/bus.ts";
 import { KafkaBus } from "../../../services/platform/bus/kafka.ts";
@@ -15,6 +16,40 @@ const run = promisify(execFile);
 const REPO = join(import.meta.dirname, "../../..");
 const services = (...args: string[]) =>
   run("bash", [join(REPO, "scripts/services/services.sh"), ...args], { cwd: REPO, timeout: 180_000 });
+
+/**
+ * `services.sh up kafka`, but ready = the broker serves the topic's metadata again. The script's own
+ * readiness probe (`log_since_start | grep -q` under `set -o pipefail`) can miss a started broker when
+ * `tail` is still writing as grep exits (SIGPIPE) — reported to its owner — so we stop waiting on it once
+ * the broker answers, then rewrite services.env with an `up` of an already-running service (apicurio),
+ * because `down kafka` rewrote it without DOCMESH_KAFKA_BROKERS.
+ */
+async function startKafka(brokers: string[], topic: string): Promise<void> {
+  const child = spawn("bash", [join(REPO, "scripts/services/services.sh"), "up", "kafka"], {
+    cwd: REPO,
+    stdio: "ignore",
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const admin = new Kafka({ clientId: "restart-probe", brokers, logLevel: logLevel.NOTHING }).admin();
+  const deadline = Date.now() + 120_000;
+  try {
+    for (;;) {
+      try {
+        await admin.connect();
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        if (topics[0]?.partitions.every((p) => p.leader >= 0)) break;
+      } catch {}
+      if (Date.now() > deadline) throw new Error("kafka did not come back within 120 s");
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await admin.disconnect().catch(() => {});
+    const grace = setTimeout(() => child.kill("SIGTERM"), 5000);
+    await exited;
+    clearTimeout(grace);
+  }
+  await services("up", "apicurio");
+}
 
 describe("broker restart while producing", () => {
   it("loses no acknowledged event", async () => {
@@ -56,7 +91,7 @@ describe("broker restart while producing", () => {
       kafkaDown = true;
       await services("down", "kafka");
       await new Promise((r) => setTimeout(r, 2000));
-      await services("up", "kafka");
+      await startKafka(brokers, topic);
       kafkaDown = false;
       const afterUp = acked.size;
       await waitFor(() => acked.size >= afterUp + 500, 90_000, "acknowledged events after the restart");
@@ -96,7 +131,7 @@ describe("broker restart while producing", () => {
       producing = false;
       await bus.close();
       // Leave Kafka running for whoever comes next.
-      if (kafkaDown) await services("up", "kafka");
+      if (kafkaDown) await startKafka(brokers, topic);
     }
   }, 300_000);
 });
