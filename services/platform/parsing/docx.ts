@@ -21,6 +21,7 @@ export async function parseDocx(bytes: Uint8Array, budget: FormatBudget): Promis
     });
     return { pages: [cleanText(result.value)], ocr: false };
   } catch (err) {
+    if (err instanceof ParseError) throw err;
     throw new ParseError("malformed", `docx: ${(err as Error).message}`);
   }
 }

@@ -4,12 +4,34 @@ export interface FormatResult {
   ocr: boolean;
 }
 
+import { ParseError } from "./errors.ts";
+
 export interface FormatBudget {
   maxUncompressedBytes: number;
 }
 
+/** Bytes of heap budget needed per byte (or character) of text: decode, clean and regex copies. */
+export const TEXT_MEMORY_FACTOR = 8;
+
+/**
+ * Extracted text longer than this is refused as `memory` before any regular expression runs over
+ * it: V8 aborts the whole process (not just the worker) when a regexp operation on a huge string
+ * hits the heap limit. The parsing worker sets it from its heap budget (heap / 8, in characters).
+ */
+let maxTextChars = Number.POSITIVE_INFINITY;
+
+export function setMaxTextChars(n: number): void {
+  maxTextChars = n;
+}
+
 /** Tidies extracted text: normalises line ends and spaces, drops runs of blank lines. */
 export function cleanText(s: string): string {
+  if (s.length > maxTextChars) {
+    throw new ParseError(
+      "memory",
+      `extracted text of ${s.length} characters exceeds what the memory budget allows (${maxTextChars})`,
+    );
+  }
   return s
     .replace(/\r\n?/g, "\n")
     .replace(/\u00a0/g, " ")

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 import { ParseError } from "./errors.ts";
+import { TEXT_MEMORY_FACTOR } from "./format.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 import { isSupportedMediaType, MEDIA_TYPES, sniffMediaType, TEXT_MEDIA_TYPES } from "./sniff.ts";
 import type { ParseBudget, ParsedDocument } from "./types.ts";
@@ -67,7 +68,7 @@ function checkInput(bytes: Uint8Array, mediaType: string): void {
  * inside the regexp engine aborts the whole process, worker or not), so text that cannot fit
  * the heap budget with headroom is refused before it reaches a worker.
  */
-export const TEXT_MEMORY_FACTOR = 8;
+export { TEXT_MEMORY_FACTOR } from "./format.ts";
 
 function checkMemoryEstimate(bytes: Uint8Array, mediaType: string, budget: ParseBudget): void {
   if (!TEXT_MEDIA_TYPES.includes(mediaType)) return;
@@ -245,6 +246,7 @@ class ParserPool {
       bytes: copy.buffer,
       mediaType: job.mediaType,
       maxUncompressedBytes: job.budget.maxUncompressedBytes,
+      maxMemoryMb: job.budget.maxMemoryMb,
     };
     slot.timer = setTimeout(() => {
       if (slot.job !== job) return;

@@ -7,6 +7,7 @@ export interface WorkerRequest {
   bytes: ArrayBuffer;
   mediaType: string;
   maxUncompressedBytes: number;
+  maxMemoryMb: number;
 }
 
 export type WorkerReply =

@@ -1,6 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import { parseInThisThread } from "./dispatch.ts";
 import { ParseError } from "./errors.ts";
+import { setMaxTextChars, TEXT_MEMORY_FACTOR } from "./format.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
 // The parsing worker thread: one job at a time, sent by parser.ts. A job that hangs or blows the
@@ -10,6 +11,7 @@ if (!port) throw new Error("parsing worker must run in a worker thread");
 
 port.on("message", async (req: WorkerRequest) => {
   let reply: WorkerReply;
+  setMaxTextChars(Math.floor((req.maxMemoryMb * 1024 * 1024) / TEXT_MEMORY_FACTOR));
   try {
     const doc = await parseInThisThread(new Uint8Array(req.bytes), req.mediaType, {
       maxUncompressedBytes: req.maxUncompressedBytes,

@@ -212,6 +212,14 @@ describe("parseDocument failures are typed ParseErrors", () => {
     expect(ok.text).toBe("fine");
   });
 
+  it("a small DOCX that expands to more text than the heap budget allows → memory", async () => {
+    const para = `<w:p><w:r><w:t>${"lorem ipsum dolor sit amet ".repeat(2000)}</w:t></w:r></w:p>`;
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${para.repeat(200)}</w:body></w:document>`;
+    const docx = docxShapedZip(Buffer.from(xml)); // ~30 KiB zipped, 10 MiB of XML, 10.8 M characters of text
+    const e = await failure(parseDocument(docx, MEDIA_TYPES.docx, { ...budget, maxMemoryMb: 32 }));
+    expect(e.reason).toBe("memory");
+  });
+
   it("text far larger than the heap budget → memory, refused before any worker", async () => {
     const big = Buffer.alloc(64 * 1024 * 1024, "a b c d ");
     const e = await failure(parseDocument(big, MEDIA_TYPES.text, { ...budget, maxMemoryMb: 16 }));
