@@ -115,6 +115,19 @@ describe.skipIf(!hasCorpus)("parseDocument on real corpus files", () => {
   });
 });
 
+describe("parseDocument concurrency", () => {
+  it("queues concurrent jobs on the pool and answers each with its own result", async () => {
+    const texts = Array.from({ length: 12 }, (_, i) => `document number ${i} with some words`);
+    const results = await Promise.all(
+      texts.map((t) => parseDocument(Buffer.from(t), MEDIA_TYPES.text, budget)),
+    );
+    expect(results.map((r) => r.text)).toEqual(texts);
+    const s = parserWorkerStats();
+    expect(s.busy).toBe(0);
+    expect(s.queued).toBe(0);
+  });
+});
+
 describe("parseDocument failures are typed ParseErrors", () => {
   it.skipIf(!hasCorpus)("truncated PDF → malformed", async () => {
     const whole = corpusFile("invoice2data__AzureInterior.pdf");
