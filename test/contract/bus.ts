@@ -293,6 +293,41 @@ export function busContract(
       expect(exhausted.headers[DLQ_HEADERS.error]).toContain("always down");
     });
 
+    it("a rebalance aborts the in-flight handler of a revoked partition; the record is redelivered", async () => {
+      const t = fresh(2);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      // A key on partition 1: the partition that moves to the second subscriber in the embedded bus
+      // (p mod n); Kafka's eager protocol revokes every partition anyway.
+      let key = "doc";
+      for (let i = 0; partitionForKey(key, 2) !== 1; i++) key = `doc-${i}`;
+      await bus.publish(t.topic, [msg(key, 0), msg(key, 1)]);
+      let blocked = false;
+      let abortedSeen = false;
+      const processed: number[] = [];
+      const base = { groupId: t.group, topic: t.topic, deadLetterTopic: t.dlq };
+      await subscribe({
+        ...base,
+        handler: async (r, ctx) => {
+          const m = parse(r);
+          if (m.i === 0 && !blocked) {
+            blocked = true;
+            // Long work that only ends when the partition is taken away.
+            await new Promise((_, reject) =>
+              ctx.signal.addEventListener("abort", () => {
+                abortedSeen = true;
+                reject(new Error("revoked"));
+              }),
+            );
+          }
+          processed.push(m.i);
+        },
+      });
+      await waitFor(() => blocked, waitMs, "the first handler to block");
+      await subscribe({ ...base, handler: async (r) => void processed.push(parse(r).i) });
+      await waitFor(() => abortedSeen && processed.length >= 2, waitMs, "abort and redelivery");
+      expect(processed).toEqual([0, 1]);
+    });
+
     it("stop() drains the in-flight record, commits it, and starts nothing new", async () => {
       const t = fresh(1);
       await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
