@@ -10,7 +10,14 @@ const TITLE_JUNK =
 const REPORT_WORDS =
   /\b(?:report|review|study|analysis|white\s*paper|redpaper|outlook|survey|bericht|rapport|informe|relazione)\b/i;
 const ORG =
-  /\b((?:[A-Z][\w&.-]*\s+){0,4}(?:Inc\.?|Corporation|Corp\.?|Ltd\.?|Limited|GmbH|AG|PLC|plc|LLC|University|Institute|Laboratory|Agency|Association|Foundation|Bank))(?![\p{L}])/u;
+  /\b((?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*,?\s+(?:Inc\.?|Corporation|Corp\.?|Ltd\.?|Limited|GmbH|AG|PLC|plc|LLC|University|Institute|Laboratory|Agency|Association|Foundation|Bank))(?![\p{L}])/u;
+/** The organisation: the first name with a legal form or institution word (University, Institute…). */
+function organization(text: string): FieldValue | undefined {
+  const head = text.slice(0, 8000);
+  const o = ORG.exec(head);
+  if (o?.[1]) return { value: o[1].replace(/^(?:copyright|©|\(c\))\s+/i, "").trim(), confidence: 0.35 };
+  return undefined;
+}
 
 function titleLike(raw: string): boolean {
   const ws = raw.split(" ");
@@ -54,8 +61,8 @@ export function extractReport(ctx: Ctx): Fields {
   const f: Fields = {};
   const t = reportTitle(ctx);
   if (t) f.title = t;
-  const o = ORG.exec(ctx.text.slice(0, 5000));
-  if (o?.[1]) f.organization = { value: o[1].trim(), confidence: 0.3 };
+  const o = organization(ctx.text);
+  if (o) f.organization = o;
   const d = firstDate(ctx, 60);
   if (d) f.date = { value: d.iso, confidence: 0.3 };
   return f;
