@@ -163,7 +163,7 @@ export class EmbeddedBus implements EventBus {
     }
     await Promise.all(
       [...byPartition].map(([p, list]) =>
-        topic.logs[p]!.append(
+        logAt(topic, p).append(
           list.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? {}, timestamp: now })),
         ),
       ),
@@ -350,9 +350,9 @@ class Worker {
 
   private async run(): Promise<void> {
     const { options, policy } = this.member;
-    const log = this.group.topic.logs[this.partition]!;
+    const log = logAt(this.group.topic, this.partition);
     const topicName = this.group.topic.spec.name;
-    let next = this.group.offsets[this.partition]!;
+    let next = this.group.offsets[this.partition] ?? 0;
     let lastCommit = Date.now();
     try {
       while (!this.fetching.signal.aborted) {
@@ -403,6 +403,12 @@ class Worker {
     this.work.abort();
     await this.done;
   }
+}
+
+function logAt(topic: Topic, partition: number): PartitionLog {
+  const log = topic.logs[partition];
+  if (!log) throw new Error(`topic ${topic.spec.name} has no partition ${partition}`);
+  return log;
 }
 
 function toBusRecord(topic: string, partition: number, stored: StoredRecord): BusRecord {

@@ -135,7 +135,7 @@ export class KafkaBus implements EventBus {
     void failed.disconnect().catch(() => {});
   }
 
-  /** Connects producer and admin (publish/ensureTopics do it on first use). */
+  /** Connects the admin client (ensureTopics/subscribe do it on first use; the producer connects on first publish). */
   connect(): Promise<void> {
     this.connected ??= this.admin.connect().then(
       () => {},

@@ -152,7 +152,7 @@ export class PartitionLog {
       while (this.pending.length > 0) {
         const batch = this.pending;
         this.pending = [];
-        const data = batch.length === 1 ? batch[0]!.buf : Buffer.concat(batch.map((p) => p.buf));
+        const data = Buffer.concat(batch.map((p) => p.buf));
         try {
           await this.fh.write(data, 0, data.length, null);
           await this.fh.datasync();
@@ -181,9 +181,9 @@ export class PartitionLog {
   async read(from: number, max: number, maxBytes = 4 * 1024 * 1024): Promise<StoredRecord[]> {
     const end = this.positions.length;
     if (from >= end) return [];
-    const start = this.positions[from]!;
+    const endPos = (i: number) => (i < end ? (this.positions[i] ?? this.size) : this.size);
+    const start = endPos(from);
     let last = Math.min(end, from + max);
-    const endPos = (i: number) => (i < end ? this.positions[i]! : this.size);
     while (last > from + 1 && endPos(last) - start > maxBytes) last = from + Math.ceil((last - from) / 2);
     const length = endPos(last) - start;
     const buf = Buffer.allocUnsafe(length);
@@ -191,7 +191,7 @@ export class PartitionLog {
     if (bytesRead !== length) throw new Error(`short read in ${this.path}`);
     const records: StoredRecord[] = [];
     for (let i = from; i < last; i++) {
-      const at = this.positions[i]! - start;
+      const at = endPos(i) - start;
       const bodyLength = buf.readUInt32BE(at);
       records.push(decodeBody(buf.subarray(at + HEADER, at + HEADER + bodyLength), i));
     }

@@ -60,12 +60,6 @@ export class PlainEventCodec implements EventCodec {
   }
 }
 
-/** One .proto file as the registry sees it: the import path is both the reference name and its subject. */
-interface ProtoFile {
-  path: string;
-  imports: string[];
-}
-
 /** Imports the registry resolves itself (Confluent and Apicurio both ship google/protobuf/*). */
 const isWellKnown = (path: string) => path.startsWith("google/protobuf/");
 

@@ -5,7 +5,7 @@ export function requireEnv(name: string): string {
   if (!value) {
     throw new Error(
       `${name} is not set: start the services (bash scripts/services/services.sh up kafka apicurio) and source ` +
-        "${DOCMESH_CACHE:-$HOME/.cache/docmesh}/run/services.env, or run npm test",
+        "$DOCMESH_CACHE/run/services.env (default ~/.cache/docmesh), or run npm test",
     );
   }
   return value;
