@@ -1,0 +1,112 @@
+// Pipeline throughput, end to end: text-layer corpus documents repeated to N uploads,
+// each repeat under its own tenant so dedup never short-circuits the work.
+//   npx tsx bench/pipeline.ts [embedded|cluster] [uploads=1000] [workers=1]
+// cluster mode needs `npm run services -- up` and the env from services.env; its stage
+// workers run as `workers` child processes each (one per stage role set).
+import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ingestion } from "../services/ingestion/ingest.ts";
+import { loadTruth } from "../services/platform/ai/eval.ts";
+import { loadConfig } from "../services/platform/config.ts";
+import { run } from "../services/runtime.ts";
+import { corpusRoot, readDoc } from "../test/e2e/corpus.ts";
+import { type ChildDocmesh, freePort, spawnDocmesh } from "../test/support/process.ts";
+
+const mode = (process.argv[2] ?? "embedded") as "embedded" | "cluster";
+const uploads = Number(process.argv[3] ?? 1000);
+const workerProcesses = Number(process.argv[4] ?? 1);
+const root = corpusRoot();
+const docs = loadTruth(root)
+  .filter((t) => !t.needs_ocr && !t.file.endsWith(".epub"))
+  .map((t) => ({ file: t.file, bytes: readDoc(root, t.file) }));
+
+const config = loadConfig(process.env, {
+  mode,
+  port: await freePort(),
+  dataDir: mkdtempSync(join(tmpdir(), "docmesh-bench-")),
+  logLevel: "warn",
+});
+const children: ChildDocmesh[] = [];
+const roles =
+  mode === "embedded"
+    ? (["api", "relay", "classifier", "extractor", "indexer"] as const)
+    : (["api", "relay"] as const);
+const running = await run(config, roles);
+if (mode === "cluster") {
+  for (let i = 0; i < workerProcesses; i++) {
+    children.push(
+      await spawnDocmesh(
+        { DOCMESH_MODE: "cluster", DOCMESH_PORT: String(await freePort()), DOCMESH_LOG_LEVEL: "info" },
+        "classifier,extractor,indexer",
+      ),
+    );
+  }
+}
+const { platform } = running;
+const ingestion = new Ingestion(platform.store, platform.uploads, platform.blobs, {
+  maxUploadBytes: config.maxUploadBytes,
+  presignExpirySeconds: 900,
+});
+const runId = randomUUID().slice(0, 8);
+
+const started = performance.now();
+const ids: string[] = [];
+for (let i = 0; i < uploads; i++) {
+  const doc = docs[i % docs.length];
+  if (!doc) break;
+  const tenant = `bench-${runId}-${Math.floor(i / docs.length)}`;
+  const { document } = await ingestion.upload({
+    tenant,
+    fileName: doc.file.split("/").pop() ?? "doc",
+    content: doc.bytes,
+    declaredMediaType: "",
+    batch: "",
+    correlationId: "",
+  });
+  ids.push(document.name.slice("documents/".length));
+}
+const uploadedMs = performance.now() - started;
+
+// Wait until every document is terminal.
+for (;;) {
+  const { rows } = await platform.db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM documents WHERE id = ANY($1) AND status >= 5",
+    [ids],
+  );
+  if ((rows[0]?.n ?? 0) >= ids.length) break;
+  await new Promise((r) => setTimeout(r, 250));
+}
+const totalMs = performance.now() - started;
+
+const { rows: stages } = await platform.db.query<{ stage: string; p50: number; p95: number; n: number }>(
+  `SELECT t->>'stage' AS stage, count(*)::int AS n,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY rtrim(t->>'duration', 's')::float8) * 1000 AS p50,
+          percentile_cont(0.95) WITHIN GROUP (ORDER BY rtrim(t->>'duration', 's')::float8) * 1000 AS p95
+     FROM documents, jsonb_array_elements(stage_timings) AS t WHERE id = ANY($1) GROUP BY 1 ORDER BY 1`,
+  [ids],
+);
+const { rows: e2e } = await platform.db.query<{ p50: number; p95: number }>(
+  `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM update_time - create_time)) * 1000 AS p50,
+          percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM update_time - create_time)) * 1000 AS p95
+     FROM documents WHERE id = ANY($1)`,
+  [ids],
+);
+
+console.log(
+  `pipeline bench — mode ${mode}, ${ids.length} uploads of ${docs.length} text-layer documents, worker processes: ${mode === "cluster" ? workerProcesses : "in-process"}`,
+);
+console.log(`  upload phase      ${(uploadedMs / 1000).toFixed(1)} s`);
+console.log(
+  `  end to end        ${(totalMs / 1000).toFixed(1)} s → ${((ids.length / totalMs) * 60_000).toFixed(0)} docs/min`,
+);
+console.log(`  upload→terminal   p50 ${e2e[0]?.p50.toFixed(0)} ms, p95 ${e2e[0]?.p95.toFixed(0)} ms`);
+for (const s of stages)
+  console.log(
+    `  ${s.stage.padEnd(16)}  p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (${s.n} runs)`,
+  );
+
+for (const child of children) await child.kill("SIGTERM");
+await running.stop();
+process.exit(0);
