@@ -120,6 +120,21 @@ export function busContract(
       }
     });
 
+    it("keeps call order for concurrent publish() calls on one key", async () => {
+      const t = fresh(3);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      await Promise.all(Array.from({ length: 60 }, (_, i) => bus.publish(t.topic, [msg("hot-doc", i)])));
+      const seen: number[] = [];
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        handler: async (r) => void seen.push(parse(r).i),
+      });
+      await waitFor(() => seen.length >= 60, waitMs, "60 records");
+      expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    });
+
     it("delivers every record to every group (and splits a group's partitions among its subscribers)", async () => {
       const t = fresh(4);
       await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);

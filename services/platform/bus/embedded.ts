@@ -12,7 +12,7 @@
 // records whose handler had not resolved-and-committed. Within a process a group's partitions are
 // spread over its subscribers (partition p → subscriber p mod n); every group sees every record.
 // Not covered: several processes on one directory (single writer), retention (kept forever).
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DocmeshError } from "../errors.ts";
 import type {
@@ -68,11 +68,16 @@ export class EmbeddedBus implements EventBus {
     this.commitIntervalMs = options.commitIntervalMs ?? 1000;
   }
 
-  /** Opens the bus and every existing topic (scanning each partition log and truncating a torn tail). */
+  /**
+   * Opens the bus and every existing topic (scanning each partition log and truncating a torn tail).
+   * One process per directory: a LOCK file holding the owner's pid refuses a second live owner and is
+   * taken over when its pid is gone (e.g. after kill -9).
+   */
   static async open(options: EmbeddedBusOptions): Promise<EmbeddedBus> {
     const bus = new EmbeddedBus(options.directory, options);
     await mkdir(join(options.directory, "topics"), { recursive: true });
     await mkdir(join(options.directory, "groups"), { recursive: true });
+    await acquireLock(join(options.directory, "LOCK"));
     for (const name of await readdir(join(options.directory, "topics"))) {
       const meta = await readFile(join(options.directory, "topics", name, "meta.json"), "utf8").catch(
         () => undefined,
@@ -207,6 +212,7 @@ export class EmbeddedBus implements EventBus {
     this.subscriptions.clear();
     this.closed = true;
     for (const topic of this.topics.values()) for (const log of topic.logs) await log.close();
+    await rm(join(this.directory, "LOCK"), { force: true });
   }
 
   private checkOpen(): void {
@@ -403,6 +409,35 @@ class Worker {
     this.work.abort();
     await this.done;
   }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function acquireLock(path: string): Promise<void> {
+  for (let tries = 0; tries < 3; tries++) {
+    try {
+      await writeFile(path, String(process.pid), { flag: "wx" });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const owner = Number((await readFile(path, "utf8").catch(() => "")).trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+      throw new DocmeshError(
+        "precondition",
+        `${path} is held by process ${owner}: the embedded bus allows one process per directory`,
+      );
+    }
+    await rm(path, { force: true }); // stale: its owner is gone (or it is ours from an unclosed bus)
+  }
+  throw new DocmeshError("precondition", `could not take ${path}`);
 }
 
 function logAt(topic: Topic, partition: number): PartitionLog {

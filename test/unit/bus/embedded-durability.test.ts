@@ -98,6 +98,19 @@ describe("embedded bus durability", () => {
     await bus.close();
   });
 
+  it("allows one live process per directory and takes over a dead owner's lock", async () => {
+    const bus = await EmbeddedBus.open({ directory: dir });
+    await bus.close();
+    const { writeFile } = await import("node:fs/promises");
+    // A live foreign owner (our parent process stands in for another `npm start`).
+    await writeFile(join(dir, "LOCK"), String(process.ppid));
+    await expect(EmbeddedBus.open({ directory: dir })).rejects.toMatchObject({ kind: "precondition" });
+    // A dead owner (kill -9): taken over.
+    await writeFile(join(dir, "LOCK"), "2147483646");
+    const again = await EmbeddedBus.open({ directory: dir });
+    await again.close();
+  });
+
   it("refuses to publish to a topic that was never created", async () => {
     const bus = await EmbeddedBus.open({ directory: dir });
     await expect(bus.publish("nope", [{ key: "k", value: new Uint8Array() }])).rejects.toMatchObject({
