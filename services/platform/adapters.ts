@@ -49,10 +49,13 @@ export async function openPlatform(config: Config, publicBaseUrl: string): Promi
   const ai = openAi(config);
   const parts =
     config.mode === "cluster" ? await openCluster(config) : await openEmbedded(config, publicBaseUrl);
-  await migrate(parts.db);
-  await parts.blobs.ensure();
-  await parts.index.ensure(ai.embeddingDimensions);
-  await parts.bus.ensureTopics([...TOPICS]);
+  // Independent engines: prepare them side by side (PGlite opens take seconds each).
+  await Promise.all([
+    migrate(parts.db),
+    parts.blobs.ensure(),
+    parts.index.ensure(ai.embeddingDimensions),
+    parts.bus.ensureTopics([...TOPICS]),
+  ]);
   return {
     ...parts,
     ai,
