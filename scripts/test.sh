@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 CACHE="${DOCMESH_CACHE:-$HOME/.cache/docmesh}"
 
-if ! bash scripts/services/services.sh up; then
+# The default stack plus the Ollama tier: the Ollama provider's tests run against the real server.
+if ! bash scripts/services/services.sh up || ! bash scripts/services/services.sh up ollama; then
   echo "npm test: the backing services did not come up (see the message above and $CACHE/run/logs/)" >&2
   exit 1
 fi
