@@ -2,13 +2,14 @@
 //
 //   npx tsx examples/downstream-consumer/consumer.ts <group-id>
 //
-// Env: DOCMESH_KAFKA_BROKERS (host:port,...). Stop with Ctrl-C (commits what was applied, leaves the group).
+// Env: DOCMESH_KAFKA_BROKERS (host:port,...); DOCMESH_EVENTS_TOPIC to read another topic; APPLIED_FILE for
+// the applied event ids. Stop with Ctrl-C (commits what was applied, leaves the group).
 import { appendFileSync, readFileSync } from "node:fs";
 import { fromBinary } from "@bufbuild/protobuf";
 import { Kafka, logLevel } from "kafkajs";
 import { type DocumentEvent, DocumentEventSchema } from "../../gen/docmesh/events/v1/document_event_pb.ts";
 
-const TOPIC = "docmesh.document-events.v1";
+const TOPIC = process.env.DOCMESH_EVENTS_TOPIC ?? "docmesh.document-events.v1";
 const APPLIED_FILE = process.env.APPLIED_FILE ?? "applied-events.log";
 
 /** Confluent Protobuf framing → DocumentEvent. Throws on anything else. */
