@@ -63,12 +63,14 @@ const w3c: TextMapPropagator = {
   fields: () => ["traceparent"],
 };
 
+const brokers = kafkaBrokers();
+
 describe("trace context and correlation id headers (Kafka)", () => {
   let bus: KafkaBus;
   beforeAll(() => {
     context.setGlobalContextManager(new AlsContextManager());
     propagation.setGlobalPropagator(w3c);
-    bus = new KafkaBus({ brokers: kafkaBrokers(), clientId: "docmesh-trace", replicationFactor: 1 });
+    bus = new KafkaBus({ brokers, clientId: "docmesh-trace", replicationFactor: 1 });
   });
   afterAll(async () => {
     await bus.close();
