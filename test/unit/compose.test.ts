@@ -171,7 +171,7 @@ for (const f of readdirSync(servicesDir).filter((f) => f.endsWith(".sh"))) {
   }
 }
 
-const processes = ["api", "classifier", "extractor", "indexer", "outbox-relay"];
+const processes = ["api", "classifier", "extractor", "indexer", "relay"];
 
 // The published host ports of each backing service, from ports.env.
 const published: Record<string, string[]> = {
