@@ -1,5 +1,6 @@
 import { parseDocx } from "./docx.ts";
 import { parseEml } from "./eml.ts";
+import { parseEpub } from "./epub.ts";
 import { ParseError } from "./errors.ts";
 import type { FormatBudget, FormatResult } from "./format.ts";
 import { parseHtml } from "./html.ts";
@@ -20,6 +21,8 @@ function runFormat(
       return parsePdf(bytes);
     case MEDIA_TYPES.docx:
       return parseDocx(bytes, budget);
+    case MEDIA_TYPES.epub:
+      return parseEpub(bytes, budget);
     case MEDIA_TYPES.html:
       return parseHtml(bytes);
     case MEDIA_TYPES.text:

@@ -3,6 +3,7 @@ import { readZipDirectory } from "./zip.ts";
 export const MEDIA_TYPES = {
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  epub: "application/epub+zip",
   html: "text/html",
   text: "text/plain",
   markdown: "text/markdown",
@@ -51,8 +52,34 @@ function latin1(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 }
 
-/** A ZIP is a DOCX when its directory holds the main WordprocessingML part. */
+const EPUB_MIMETYPE = "application/epub+zip";
+
+/**
+ * An EPUB (OCF container): a ZIP whose first entry is an uncompressed `mimetype` file holding
+ * exactly "application/epub+zip". Only the first local header is read, so a truncated EPUB is
+ * still recognised (and then fails in the parser as malformed).
+ */
+function isEpub(b: Uint8Array): boolean {
+  if (b.byteLength < 30 + 8 + EPUB_MIMETYPE.length) return false;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (dv.getUint32(0, true) !== 0x04034b50) return false;
+  const nameLen = dv.getUint16(26, true);
+  const extraLen = dv.getUint16(28, true);
+  if (nameLen !== 8) return false;
+  const latin1 = (from: number, to: number) =>
+    Buffer.from(b.buffer, b.byteOffset + from, to - from).toString("latin1");
+  if (latin1(30, 38) !== "mimetype") return false;
+  const start = 38 + extraLen;
+  if (start + EPUB_MIMETYPE.length > b.byteLength) return false;
+  return latin1(start, start + EPUB_MIMETYPE.length) === EPUB_MIMETYPE;
+}
+
+/**
+ * A ZIP is an EPUB when its first entry is `mimetype` = application/epub+zip (OCF), and a DOCX when
+ * its directory holds the main WordprocessingML part.
+ */
 function sniffZip(b: Uint8Array): SupportedMediaType | undefined {
+  if (isEpub(b)) return MEDIA_TYPES.epub;
   try {
     const names = readZipDirectory(b).map((e) => e.name);
     if (names.includes("word/document.xml") && names.includes("[Content_Types].xml")) return MEDIA_TYPES.docx;

@@ -180,7 +180,9 @@ describe("parseDocument failures are typed ParseErrors", () => {
   });
 
   it("unsupported media type → unsupported", async () => {
-    const e = await failure(parseDocument(Buffer.from("PK\u0003\u0004"), "application/epub+zip", budget));
+    const e = await failure(
+      parseDocument(Buffer.from("PK\u0003\u0004"), "application/vnd.ms-powerpoint", budget),
+    );
     expect(e.reason).toBe("unsupported");
   });
 

@@ -17,12 +17,13 @@ const BY_EXTENSION: Record<string, string | undefined> = {
   eml: MEDIA_TYPES.eml,
   png: MEDIA_TYPES.png,
   jpg: MEDIA_TYPES.jpeg,
-  epub: undefined, // a ZIP, but not a supported format
+  epub: MEDIA_TYPES.epub,
 };
 
 const BINARY = new Set<string>([
   MEDIA_TYPES.pdf,
   MEDIA_TYPES.docx,
+  MEDIA_TYPES.epub,
   MEDIA_TYPES.png,
   MEDIA_TYPES.jpeg,
   MEDIA_TYPES.tiff,
