@@ -7,6 +7,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { DocumentEventSchema } from "../../gen/docmesh/events/v1/document_event_pb.ts";
 import type { AiProvider } from "./ai/ai.ts";
 import { createBuiltinProvider } from "./ai/builtin/index.ts";
+import { createOllamaProvider } from "./ai/ollama/index.ts";
 import type { BlobStore } from "./blobs/blobs.ts";
 import { FilesystemBlobStore } from "./blobs/filesystem.ts";
 import { MinioBlobStore } from "./blobs/minio.ts";
@@ -73,7 +74,11 @@ export async function openPlatform(config: Config, publicBaseUrl: string): Promi
 
 function openAi(config: Config): AiProvider {
   if (config.aiProvider === "ollama") {
-    throw new Error("DOCMESH_AI_PROVIDER=ollama is not available in this build yet; use builtin");
+    return createOllamaProvider({
+      host: config.ollamaUrl,
+      model: config.ollamaModel,
+      embedModel: config.ollamaEmbedModel,
+    });
   }
   return createBuiltinProvider();
 }

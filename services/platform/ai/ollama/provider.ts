@@ -1,0 +1,169 @@
+// The Ollama AI provider: classification and extraction by structured output (a JSON schema per
+// task and category, see schemas.ts), embeddings through the embed API. Every call goes through
+// OllamaClient (timeouts, retries, circuit breaker).
+import type { ParsedDocument } from "../../parsing/types.ts";
+import {
+  type AiProvider,
+  CATEGORIES,
+  type Category,
+  type Classification,
+  type Extraction,
+  FIELD_KEYS,
+  isCategory,
+  REQUIRED_FIELDS,
+} from "../ai.ts";
+import { OllamaClient, type OllamaClientOptions } from "./client.ts";
+import { normalizeFields } from "./normalize.ts";
+import { CLASSIFICATION_SCHEMA, extractionSchema, FIELD_HINTS } from "./schemas.ts";
+
+export interface OllamaProviderOptions extends OllamaClientOptions {
+  /** Generation model for classify/extract (default "gemma3-270m"). */
+  model?: string;
+  /** Embedding model (default "all-minilm"). */
+  embedModel?: string;
+  /** Its vector size (default 384, all-minilm). Vectors of another size are an error. */
+  embeddingDimensions?: number;
+  /** Characters of document text sent to the model (default 1000: the 270M model is small and slow). */
+  maxInputChars?: number;
+  /**
+   * Probability given to the category the model names. The model gives one answer and no usable
+   * probabilities, so this is its measured accuracy on the corpus sample (docs/ai.md); the other
+   * four categories share the rest equally.
+   */
+  classificationConfidence?: number;
+  /** Texts per embed request (default 32). */
+  embedBatch?: number;
+  /** Output token caps (structured output from a small model can ramble). */
+  maxClassifyTokens?: number;
+  maxExtractTokens?: number;
+}
+
+const SYSTEM =
+  "You read business documents and answer with compact JSON on a single line, using only facts printed in the document.";
+
+const CATEGORY_HELP =
+  "invoice = a bill asking for payment; receipt = proof of a payment in a shop or restaurant; " +
+  "contract = an agreement between parties; report = a study, paper or business report; other = anything else.";
+
+/** The first `budget` characters of the text, cut at a line or word end when one is near. */
+export function truncateText(text: string, budget: number): string {
+  const t = text
+    .replace(/[ \t]{2,}/g, "  ")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+  if (t.length <= budget) return t;
+  const cut = t.slice(0, budget);
+  const at = Math.max(cut.lastIndexOf("\n"), cut.lastIndexOf(" "));
+  return at > budget * 0.8 ? cut.slice(0, at) : cut;
+}
+
+function parseJson(content: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(content) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class OllamaAiProvider implements AiProvider {
+  readonly name = "ollama";
+  readonly embeddingDimensions: number;
+  readonly client: OllamaClient;
+  readonly model: string;
+  readonly embedModel: string;
+  private readonly maxInputChars: number;
+  private readonly classificationConfidence: number;
+  private readonly embedBatch: number;
+  private readonly maxClassifyTokens: number;
+  private readonly maxExtractTokens: number;
+
+  constructor(options: OllamaProviderOptions) {
+    this.client = new OllamaClient(options);
+    this.model = options.model ?? "gemma3-270m";
+    this.embedModel = options.embedModel ?? "all-minilm";
+    this.embeddingDimensions = options.embeddingDimensions ?? 384;
+    this.maxInputChars = options.maxInputChars ?? 1000;
+    this.classificationConfidence = options.classificationConfidence ?? 0.4;
+    this.embedBatch = options.embedBatch ?? 32;
+    this.maxClassifyTokens = options.maxClassifyTokens ?? 24;
+    this.maxExtractTokens = options.maxExtractTokens ?? 200;
+  }
+
+  /** The document part of the prompt comes first and is the same for every task, so Ollama can reuse its cached prefix. */
+  private prompt(text: string, task: string): string {
+    return `Document:\n<<<\n${text}\n>>>\n\n${task}`;
+  }
+
+  private async generate(text: string, task: string, format: object, maxTokens: number) {
+    const res = await this.client.chat({
+      model: this.model,
+      messages: [
+        { role: "system", content: SYSTEM },
+        { role: "user", content: this.prompt(text, task) },
+      ],
+      format,
+      keep_alive: "30m",
+      options: { temperature: 0, num_predict: maxTokens },
+    });
+    return parseJson(res.message.content);
+  }
+
+  async classify(doc: ParsedDocument): Promise<Classification> {
+    const text = truncateText(doc.text, this.maxInputChars);
+    const task = `What type of document is this? ${CATEGORY_HELP} Answer {"category":"..."}.`;
+    const out = await this.generate(text, task, CLASSIFICATION_SCHEMA, this.maxClassifyTokens);
+    const named = typeof out?.category === "string" ? out.category.trim().toLowerCase() : "";
+    const scores = {} as Record<Category, number>;
+    if (!isCategory(named)) {
+      // No usable answer: say so with a flat distribution (the caller's review threshold catches it).
+      for (const c of CATEGORIES) scores[c] = 1 / CATEGORIES.length;
+      return { category: "other", confidence: scores.other, scores };
+    }
+    const p = this.classificationConfidence;
+    for (const c of CATEGORIES) scores[c] = c === named ? p : (1 - p) / (CATEGORIES.length - 1);
+    return { category: named, confidence: p, scores };
+  }
+
+  async extract(category: Category, doc: ParsedDocument): Promise<Extraction> {
+    const keys = FIELD_KEYS[category];
+    if (keys.length === 0) return { category, fields: {}, missingRequired: [] };
+    const text = truncateText(doc.text, this.maxInputChars);
+    const list = keys.map((k) => `${k}: ${FIELD_HINTS[k] ?? k}`).join("; ");
+    const task = `This is a ${category}. Extract these fields: ${list}. Leave out any field that is not printed in the document.`;
+    const raw = (await this.generate(text, task, extractionSchema(category), this.maxExtractTokens)) ?? {};
+    const fields = normalizeFields(category, raw, doc, text);
+    const missingRequired = REQUIRED_FIELDS[category].filter((k) => !(k in fields));
+    return { category, fields, missingRequired };
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += this.embedBatch) {
+      const batch = texts.slice(i, i + this.embedBatch).map((t) => (t.trim().length === 0 ? " " : t));
+      const res = await this.client.embed(this.embedModel, batch);
+      if (res.embeddings.length !== batch.length) {
+        throw new Error(`ollama embed: ${res.embeddings.length} vectors for ${batch.length} texts`);
+      }
+      for (const e of res.embeddings) out.push(unitVector(e, this.embeddingDimensions));
+    }
+    return out;
+  }
+}
+
+/** L2-normalised Float32Array; a zero vector stays zero. */
+export function unitVector(values: number[], dimensions: number): Float32Array {
+  if (values.length !== dimensions) {
+    throw new Error(`ollama embed: got ${values.length} dimensions, expected ${dimensions}`);
+  }
+  let norm = 0;
+  for (const x of values) norm += x * x;
+  norm = Math.sqrt(norm);
+  const v = new Float32Array(dimensions);
+  if (norm > 0) for (let i = 0; i < dimensions; i++) v[i] = (values[i] as number) / norm;
+  return v;
+}
+
+export function createOllamaProvider(options: OllamaProviderOptions): AiProvider {
+  return new OllamaAiProvider(options);
+}
