@@ -34,6 +34,8 @@ export interface SampleResult {
   fields: Record<string, { value: unknown; confidence: number }>;
   /** Per truth field: was it extracted right. */
   fieldHits: Record<string, boolean>;
+  /** A call that failed (timeout, unavailable): counted as wrong. */
+  error?: string;
 }
 
 export async function loadDoc(file: string): Promise<ParsedDocument> {
@@ -44,53 +46,74 @@ export async function loadDoc(file: string): Promise<ParsedDocument> {
 }
 
 /** Classifies, then extracts with the TRUE category (as the built-in bench does). */
-export async function measure(provider: AiProvider, files: string[]): Promise<SampleResult[]> {
+export async function measure(
+  provider: AiProvider,
+  files: string[],
+  onResult: (r: SampleResult) => void = () => {},
+): Promise<SampleResult[]> {
   const truth = new Map(loadTruth(CORPUS_DIR).map((r) => [r.file, r]));
   const out: SampleResult[] = [];
   for (const file of files) {
     const rec = truth.get(file);
     if (!rec) throw new Error(`${file} is not in truth.jsonl`);
     const doc = await loadDoc(file);
-    let t = performance.now();
-    const c = await provider.classify(doc);
-    const classifyMs = performance.now() - t;
-    t = performance.now();
-    const x = await provider.extract(rec.category, doc);
-    const extractMs = performance.now() - t;
-    const fieldHits: Record<string, boolean> = {};
-    for (const key of FIELD_KEYS[rec.category]) {
-      const expected = rec.fields?.[truthFieldName(rec.category, key)];
-      if (expected === undefined || expected === null) continue;
-      fieldHits[key] = fieldMatches(key, x.fields[key]?.value, expected);
-    }
-    out.push({
+    const r: SampleResult = {
       file,
       truth: rec.category,
-      predicted: c.category,
-      confidence: c.confidence,
-      classifyMs,
-      extractMs,
-      fields: x.fields,
-      fieldHits,
+      predicted: "other",
+      confidence: 0,
+      classifyMs: 0,
+      extractMs: 0,
+      fields: {},
+      fieldHits: {},
+    };
+    const keys = FIELD_KEYS[rec.category].filter((k) => {
+      const v = rec.fields?.[truthFieldName(rec.category, k)];
+      return v !== undefined && v !== null;
     });
+    for (const key of keys) r.fieldHits[key] = false;
+    try {
+      let t = performance.now();
+      const c = await provider.classify(doc);
+      r.classifyMs = performance.now() - t;
+      r.predicted = c.category;
+      r.confidence = c.confidence;
+      t = performance.now();
+      const x = await provider.extract(rec.category, doc);
+      r.extractMs = performance.now() - t;
+      r.fields = x.fields;
+      for (const key of keys) {
+        r.fieldHits[key] = fieldMatches(
+          key,
+          x.fields[key]?.value,
+          rec.fields?.[truthFieldName(rec.category, key)],
+        );
+      }
+    } catch (err) {
+      r.error = (err as Error).message;
+    }
+    out.push(r);
+    onResult(r);
   }
   return out;
 }
 
 export function report(results: SampleResult[]): string {
-  const correct = results.filter((r) => r.predicted === r.truth).length;
+  const correct = results.filter((r) => !r.error && r.predicted === r.truth).length;
+  const ok = results.filter((r) => !r.error);
   let hits = 0;
   let total = 0;
   const lines = results.map((r) => {
     const h = Object.values(r.fieldHits);
     hits += h.filter(Boolean).length;
     total += h.length;
+    if (r.error) return `  ${r.truth.padEnd(8)} → ERROR ${r.error}  ${r.file}`;
     return `  ${r.truth.padEnd(8)} → ${r.predicted.padEnd(8)} fields ${h.filter(Boolean).length}/${h.length}  classify ${Math.round(r.classifyMs)} ms, extract ${Math.round(r.extractMs)} ms  ${r.file}`;
   });
   const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
   return [
     `classification ${correct}/${results.length}; fields ${hits}/${total}`,
-    `mean latency: classify ${mean(results.map((r) => r.classifyMs))} ms, extract ${mean(results.map((r) => r.extractMs))} ms`,
+    `mean latency: classify ${mean(ok.map((r) => r.classifyMs))} ms, extract ${mean(ok.map((r) => r.extractMs))} ms; ${results.length - ok.length} call(s) failed`,
     ...lines,
   ].join("\n");
 }

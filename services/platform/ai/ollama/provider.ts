@@ -66,8 +66,20 @@ function parseJson(content: string): Record<string, unknown> | undefined {
   }
 }
 
+/** Ollama's own timings of one generation, for measurements. */
+export interface GenerationStats {
+  task: "classify" | "extract";
+  promptTokens: number;
+  promptMs: number;
+  outputTokens: number;
+  outputMs: number;
+  totalMs: number;
+}
+
 export class OllamaAiProvider implements AiProvider {
   readonly name = "ollama";
+  /** The timings of the most recent generations (the last 100). */
+  readonly stats: GenerationStats[] = [];
   readonly embeddingDimensions: number;
   readonly client: OllamaClient;
   readonly model: string;
@@ -87,7 +99,7 @@ export class OllamaAiProvider implements AiProvider {
     this.classificationConfidence = options.classificationConfidence ?? 0.4;
     this.embedBatch = options.embedBatch ?? 32;
     this.maxClassifyTokens = options.maxClassifyTokens ?? 24;
-    this.maxExtractTokens = options.maxExtractTokens ?? 200;
+    this.maxExtractTokens = options.maxExtractTokens ?? 150;
   }
 
   /** The document part of the prompt comes first and is the same for every task, so Ollama can reuse its cached prefix. */
@@ -95,7 +107,13 @@ export class OllamaAiProvider implements AiProvider {
     return `Document:\n<<<\n${text}\n>>>\n\n${task}`;
   }
 
-  private async generate(text: string, task: string, format: object, maxTokens: number) {
+  private async generate(
+    kind: GenerationStats["task"],
+    text: string,
+    task: string,
+    format: object,
+    maxTokens: number,
+  ) {
     const res = await this.client.chat({
       model: this.model,
       messages: [
@@ -106,13 +124,22 @@ export class OllamaAiProvider implements AiProvider {
       keep_alive: "30m",
       options: { temperature: 0, num_predict: maxTokens },
     });
+    this.stats.push({
+      task: kind,
+      promptTokens: res.prompt_eval_count ?? 0,
+      promptMs: Math.round((res.prompt_eval_duration ?? 0) / 1e6),
+      outputTokens: res.eval_count ?? 0,
+      outputMs: Math.round((res.eval_duration ?? 0) / 1e6),
+      totalMs: Math.round((res.total_duration ?? 0) / 1e6),
+    });
+    if (this.stats.length > 100) this.stats.shift();
     return parseJson(res.message.content);
   }
 
   async classify(doc: ParsedDocument): Promise<Classification> {
     const text = truncateText(doc.text, this.maxInputChars);
     const task = `What type of document is this? ${CATEGORY_HELP} Answer {"category":"..."}.`;
-    const out = await this.generate(text, task, CLASSIFICATION_SCHEMA, this.maxClassifyTokens);
+    const out = await this.generate("classify", text, task, CLASSIFICATION_SCHEMA, this.maxClassifyTokens);
     const named = typeof out?.category === "string" ? out.category.trim().toLowerCase() : "";
     const scores = {} as Record<Category, number>;
     if (!isCategory(named)) {
@@ -131,7 +158,8 @@ export class OllamaAiProvider implements AiProvider {
     const text = truncateText(doc.text, this.maxInputChars);
     const list = keys.map((k) => `${k}: ${FIELD_HINTS[k] ?? k}`).join("; ");
     const task = `This is a ${category}. Extract these fields: ${list}. Leave out any field that is not printed in the document.`;
-    const raw = (await this.generate(text, task, extractionSchema(category), this.maxExtractTokens)) ?? {};
+    const raw =
+      (await this.generate("extract", text, task, extractionSchema(category), this.maxExtractTokens)) ?? {};
     const fields = normalizeFields(category, raw, doc, text);
     const missingRequired = REQUIRED_FIELDS[category].filter((k) => !(k in fields));
     return { category, fields, missingRequired };
