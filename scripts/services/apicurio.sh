@@ -36,7 +36,7 @@ apicurio_post_start() {
   curl -fsS --max-time 10 -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
     -d '{"compatibility":"BACKWARD"}' "$(apicurio_url)/config" >/dev/null ||
     die "apicurio: could not set the global compatibility rule"
-  curl -fsS --max-time 10 "$(apicurio_url)/config" | grep -q BACKWARD ||
+  curl -fsS --max-time 10 "$(apicurio_url)/config" | grep -c BACKWARD >/dev/null ||
     die "apicurio: global compatibility is not BACKWARD"
 }
 apicurio_env() { echo "DOCMESH_SCHEMA_REGISTRY_URL=$(apicurio_url)"; }

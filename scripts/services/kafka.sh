@@ -65,7 +65,7 @@ PROPS
 }
 # Ready when the broker has registered and answers on its listener.
 kafka_ready() {
-  log_since_start kafka | grep -q 'Kafka Server started' && port_open "$DOCMESH_KAFKA_PORT"
+  log_since_start kafka | grep -c 'Kafka Server started' >/dev/null && port_open "$DOCMESH_KAFKA_PORT"
 }
 kafka_reset() { :; }
 kafka_env() { echo "DOCMESH_KAFKA_BROKERS=$(kafka_endpoint)"; }

@@ -1,4 +1,6 @@
 # shellcheck shell=bash disable=SC2034
+# Readiness probes read a pipe to the end (grep -c, not grep -q): with pipefail, grep -q exiting early
+# would SIGPIPE the writer and fail a probe of a service that is ready.
 # Helpers shared by scripts/services/*.sh. Sourced, never run.
 
 SERVICES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -64,7 +64,7 @@ ollama_create_from_dir() {
     files+="${files:+,}\"$rel\":\"$digest\""
   done < <(find "$dir" -maxdepth 2 -type f \( -name '*.safetensors' -o -name '*.gguf' -o -name '*.json' \) | sort)
   curl -fsS --max-time 900 -X POST "$url/api/create" \
-    -d "{\"model\":\"$name\",\"files\":{$files},\"stream\":false}" | grep -q '"status":"success"'
+    -d "{\"model\":\"$name\",\"files\":{$files},\"stream\":false}" | grep -c '"status":"success"' >/dev/null
 }
 
 # Imports the packaged models once (they live in the data dir afterwards).

@@ -39,6 +39,6 @@ opensearch_start() {
     DocmeshOpenSearch "$OS_DATA" "$DOCMESH_OPENSEARCH_PORT" "$DOCMESH_OPENSEARCH_TRANSPORT_PORT"
 }
 opensearch_ready() {
-  curl -fsS --max-time 5 "$(opensearch_endpoint)/_cluster/health?wait_for_status=yellow&timeout=2s" | grep -qE '"status":"(green|yellow)"'
+  curl -fsS --max-time 5 "$(opensearch_endpoint)/_cluster/health?wait_for_status=yellow&timeout=2s" | grep -cE '"status":"(green|yellow)"' >/dev/null
 }
 opensearch_env() { echo "DOCMESH_OPENSEARCH_URL=$(opensearch_endpoint)"; }

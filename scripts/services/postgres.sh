@@ -39,7 +39,7 @@ postgres_start() {
 }
 postgres_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$DOCMESH_PG_PORT" -U docmesh -d postgres; }
 postgres_post_start() {
-  if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$DOCMESH_PG_PORT" -U docmesh -d postgres -tAc "select 1 from pg_database where datname='docmesh'" | grep -q 1; then
+  if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$DOCMESH_PG_PORT" -U docmesh -d postgres -tAc "select 1 from pg_database where datname='docmesh'" | grep -c 1 >/dev/null; then
     "$PG_BIN/createdb" -h 127.0.0.1 -p "$DOCMESH_PG_PORT" -U docmesh docmesh
   fi
 }
