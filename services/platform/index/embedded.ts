@@ -36,7 +36,7 @@ export interface EmbeddedSearchIndexOptions {
   /** Directory of this index's own PGlite database. */
   dataDir: string;
   textConfig?: TextConfig;
-  /** HNSW candidate list size at query time (pgvector hnsw.ef_search). Default 100. */
+  /** HNSW candidate list size at query time (pgvector hnsw.ef_search). Default 200 (recall 0.64 → 1.0 on 5,000 random chunks for +0.3 ms). */
   efSearch?: number;
   /**
    * HNSW build parameters, fixed at creation. Defaults m=12, efConstruction=40: in WebAssembly,
@@ -278,7 +278,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const limitParam = where.param(limit);
     const rows = await this.run("semantic", () =>
       db.transaction(async (tx) => {
-        await tx.exec(`SET LOCAL hnsw.ef_search = ${this.options.efSearch ?? 100};
+        await tx.exec(`SET LOCAL hnsw.ef_search = ${this.options.efSearch ?? 200};
                        SET LOCAL hnsw.iterative_scan = relaxed_order;`);
         const result = await tx.query<{ document_id: string; distance: number; body: string }>(
           `WITH nearest AS (
