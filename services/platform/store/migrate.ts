@@ -9,7 +9,9 @@ export async function migrate(db: SqlDatabase): Promise<void> {
   // One migrator at a time across processes (cluster mode starts several at once).
   await db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(4242)");
+    const { rows } = await tx.query<{ schema: string }>("SELECT current_schema() AS schema");
     const postgrator = new Postgrator({
+      currentSchema: rows[0]?.schema ?? "public",
       migrationPattern: MIGRATIONS,
       driver: "pg",
       schemaTable: "schema_version",
