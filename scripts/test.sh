@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 
 CACHE="${DOCMESH_CACHE:-$HOME/.cache/docmesh}"
 
+# CI starts from clean engines, so nothing left over by an interrupted earlier run (a backlog of
+# events, half-processed documents) shapes the results.
+if [[ "${CI:-}" == "true" ]]; then
+  bash scripts/services/services.sh reset
+fi
+
 # The default stack plus the Ollama tier: the Ollama provider's tests run against the real server.
 if ! bash scripts/services/services.sh up || ! bash scripts/services/services.sh up ollama; then
   echo "npm test: the backing services did not come up (see the message above and $CACHE/run/logs/)" >&2

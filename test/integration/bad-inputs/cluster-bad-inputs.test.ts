@@ -1,0 +1,3 @@
+import { badInputsSuite } from "../../e2e/bad-inputs-suite.ts";
+
+badInputsSuite("cluster");

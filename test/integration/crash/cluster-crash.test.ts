@@ -1,0 +1,3 @@
+import { crashSuite } from "../../e2e/crash-suite.ts";
+
+crashSuite("cluster");

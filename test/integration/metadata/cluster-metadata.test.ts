@@ -1,0 +1,3 @@
+import { metadataSuite } from "../../e2e/metadata-suite.ts";
+
+metadataSuite("cluster");

@@ -1,0 +1,3 @@
+import { progressSuite } from "../../e2e/progress-suite.ts";
+
+progressSuite("cluster");
