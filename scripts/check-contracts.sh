@@ -21,6 +21,8 @@ if git rev-parse -q --verify HEAD~1 >/dev/null && git cat-file -e HEAD~1:proto 2
   git archive HEAD~1 proto buf.yaml | tar -x -C "$previous"
   cp -r third_party "$previous/"
   (cd "$previous" && npx --prefix "$OLDPWD" buf build -o image.binpb)
-  npx buf breaking --against "$previous/image.binpb"
+  # Compare image to image: both sides then hold the same modules (ours and third_party).
+  npx buf build -o "$previous/current.binpb"
+  npx buf breaking "$previous/current.binpb" --against "$previous/image.binpb"
   echo "buf breaking: no breaking change against HEAD~1"
 fi
