@@ -1,25 +1,19 @@
 // Against the real Ollama (DOCMESH_OLLAMA_URL, started by `bash scripts/services/services.sh up ollama`),
 // plus a dead port and a server that never answers for the failure paths. Fails, never skips,
 // when DOCMESH_OLLAMA_URL is missing. Keep it short: gemma3-270m on 2 busy cores takes tens of
-// seconds per generation, so only DOCMESH_OLLAMA_SAMPLE documents (default 2) are classified and
+// seconds to minutes per generation, so only DOCMESH_OLLAMA_SAMPLE documents (default 1) are classified and
 // extracted here; ollama-accuracy.ts measures the whole sample.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  AMOUNT_FIELDS,
-  CATEGORIES,
-  DATE_FIELDS,
-  FIELD_KEYS,
-  REQUIRED_FIELDS,
-} from "../../../services/platform/ai/ai.ts";
+import { AMOUNT_FIELDS, CATEGORIES, DATE_FIELDS, FIELD_KEYS } from "../../../services/platform/ai/ai.ts";
 import { CircuitOpenError, OllamaAiProvider } from "../../../services/platform/ai/ollama/index.ts";
 import { DocmeshError } from "../../../services/platform/errors.ts";
 import { closeParsers } from "../../../services/platform/parsing/parser.ts";
 import { measure, report, SAMPLE } from "./ollama-sample.ts";
 
 const url = process.env.DOCMESH_OLLAMA_URL;
-const sampleSize = Number(process.env.DOCMESH_OLLAMA_SAMPLE ?? 2);
+const sampleSize = Number(process.env.DOCMESH_OLLAMA_SAMPLE ?? 1);
 
 function requireUrl(): string {
   if (!url)
@@ -57,9 +51,9 @@ describe("Ollama provider against the real server", () => {
   beforeAll(() => {
     provider = new OllamaAiProvider({
       host: requireUrl(),
-      maxInputChars: 600,
-      chatTimeoutMs: 90_000,
-      retries: 1,
+      maxInputChars: 300,
+      chatTimeoutMs: 240_000,
+      retries: 0,
     });
   });
 
@@ -87,10 +81,15 @@ describe("Ollama provider against the real server", () => {
     `classifies and extracts ${sampleSize} corpus documents with normalised values`,
     async () => {
       const results = await measure(provider, SAMPLE.slice(0, sampleSize));
-      console.log(`Ollama sample (maxInputChars 600):\n${report(results)}`);
+      console.log(`Ollama sample (maxInputChars 300):\n${report(results)}`);
+      console.log(JSON.stringify(provider.stats));
       for (const r of results) console.log(JSON.stringify({ file: r.file, fields: r.fields }));
       expect(results).toHaveLength(sampleSize);
       for (const r of results) {
+        expect(r.error).toBeUndefined();
+        expect(Object.keys(r.scores).sort()).toEqual([...CATEGORIES].sort());
+        expect(Object.values(r.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+        expect(r.confidence).toBe(r.scores[r.predicted]);
         expect(CATEGORIES).toContain(r.predicted);
         expect(r.confidence).toBeGreaterThan(0);
         expect(r.confidence).toBeLessThanOrEqual(1);
@@ -107,22 +106,24 @@ describe("Ollama provider against the real server", () => {
       }
       // No accuracy floor: a 270M model is close to chance on some categories (docs/ai.md).
     },
-    100_000 + sampleSize * 120_000,
+    30_000 + sampleSize * 480_000,
   );
 
-  it("classification scores cover the five categories and sum to 1", async () => {
-    const doc = { mediaType: "text/plain", pages: [""], text: "", pageCount: 1, language: "en", ocr: false };
-    doc.text = doc.pages[0] = "RECEIPT\nCoffee 3.50\nTOTAL 3.50\nCASH 5.00\nCHANGE 1.50\nThank you!";
-    const t = performance.now();
-    const c = await provider.classify(doc);
-    console.log(`classify (short receipt): ${Math.round(performance.now() - t)} ms → ${c.category}`);
-    expect(Object.keys(c.scores).sort()).toEqual([...CATEGORIES].sort());
-    expect(Object.values(c.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
-    expect(c.confidence).toBe(c.scores[c.category]);
-    const x = await provider.extract("other", doc);
-    expect(x).toEqual({ category: "other", fields: {}, missingRequired: [] });
-    expect(REQUIRED_FIELDS.other).toEqual([]);
-  }, 120_000);
+  it("extract for `other` asks nothing of the model", async () => {
+    const doc = {
+      mediaType: "text/plain",
+      pages: ["x"],
+      text: "x",
+      pageCount: 1,
+      language: "en",
+      ocr: false,
+    };
+    expect(await provider.extract("other", doc)).toEqual({
+      category: "other",
+      fields: {},
+      missingRequired: [],
+    });
+  });
 });
 
 describe("Ollama provider failure paths", () => {

@@ -9,11 +9,11 @@ import { type BreakerOptions, CircuitBreaker, CircuitOpenError } from "./breaker
 export interface OllamaClientOptions {
   /** Server URL, e.g. http://127.0.0.1:11434. */
   host: string;
-  /** Hard limit per attempt of a chat (generation) call, default 60 s. */
+  /** Hard limit per attempt of a chat (generation) call, default 180 s (a 270M model on 2 busy cores). */
   chatTimeoutMs?: number;
   /** Hard limit per attempt of an embed call, default 20 s. */
   embedTimeoutMs?: number;
-  /** Further attempts after a transient failure (default 2, so at most 3 attempts). */
+  /** Further attempts after a transient failure (default 1, so at most 2 attempts). */
   retries?: number;
   /** First backoff delay; doubled per attempt with ±50% jitter, capped at 5 s (default 250 ms). */
   backoffMs?: number;
@@ -44,9 +44,9 @@ export class OllamaClient {
 
   constructor(options: OllamaClientOptions) {
     this.host = options.host.replace(/\/+$/, "");
-    this.chatTimeoutMs = options.chatTimeoutMs ?? 60_000;
+    this.chatTimeoutMs = options.chatTimeoutMs ?? 180_000;
     this.embedTimeoutMs = options.embedTimeoutMs ?? 20_000;
-    this.retries = Math.max(0, options.retries ?? 2);
+    this.retries = Math.max(0, options.retries ?? 1);
     this.backoffMs = options.backoffMs ?? 250;
     this.fetchImpl = options.fetch ?? fetch;
     this.breaker =

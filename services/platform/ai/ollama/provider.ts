@@ -157,7 +157,7 @@ export class OllamaAiProvider implements AiProvider {
     if (keys.length === 0) return { category, fields: {}, missingRequired: [] };
     const text = truncateText(doc.text, this.maxInputChars);
     const list = keys.map((k) => `${k}: ${FIELD_HINTS[k] ?? k}`).join("; ");
-    const task = `This is a ${category}. Extract these fields: ${list}. Leave out any field that is not printed in the document.`;
+    const task = `This is a ${category}. Extract these fields: ${list}. Use null for a field that is not printed in the document.`;
     const raw =
       (await this.generate("extract", text, task, extractionSchema(category), this.maxExtractTokens)) ?? {};
     const fields = normalizeFields(category, raw, doc, text);

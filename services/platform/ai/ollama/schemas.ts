@@ -1,9 +1,9 @@
 // JSON schemas for Ollama's structured output (`format`), one per task and category, built from
 // FIELD_KEYS so that a field added there is asked for here. Amounts are numbers, currencies are
 // constrained to ISO 4217 codes, parties are a short list, everything else (dates included) is a
-// string that the provider normalises afterwards. No field is required: the model may leave out
-// what it cannot find, which is both more honest and fewer tokens to generate.
-import { AMOUNT_FIELDS, CATEGORIES, type Category, DATE_FIELDS, FIELD_KEYS } from "../ai.ts";
+// string that the provider normalises afterwards. Every field is required but nullable: with
+// optional fields the 270M model took the shortest path and left nearly everything out.
+import { AMOUNT_FIELDS, CATEGORIES, type Category, FIELD_KEYS } from "../ai.ts";
 import { KNOWN_CURRENCIES } from "../normalize/currency.ts";
 
 export type JsonSchema = Record<string, unknown>;
@@ -34,15 +34,14 @@ export const FIELD_HINTS: Record<string, string> = {
 };
 
 function fieldSchema(key: string): JsonSchema {
-  if (AMOUNT_FIELDS.has(key)) return { type: "number" };
-  if (key === "currency") return { type: "string", enum: [...KNOWN_CURRENCIES] };
+  if (AMOUNT_FIELDS.has(key)) return { type: ["number", "null"] };
+  if (key === "currency") return { enum: [...KNOWN_CURRENCIES, null] };
   if (key === "parties") return { type: "array", items: { type: "string" }, maxItems: 4 };
-  if (DATE_FIELDS.has(key)) return { type: "string", description: "date as printed or YYYY-MM-DD" };
-  return { type: "string" };
+  return { type: ["string", "null"] };
 }
 
 export function extractionSchema(category: Category): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const key of FIELD_KEYS[category]) properties[key] = fieldSchema(key);
-  return { type: "object", properties };
+  return { type: "object", properties, required: [...FIELD_KEYS[category]] };
 }
