@@ -81,7 +81,7 @@ export function markedToHtml(snippet: string): string {
 
 /** A plain (HTML-escaped) snippet for hits that have no term matches (semantic results). */
 export function leadSnippet(text: string, maxChars = 240): string {
-  const clean = text.replace(/[\s\u0001\u0002]+/g, " ").trim();
+  const clean = text.replaceAll(MATCH_START, " ").replaceAll(MATCH_END, " ").replace(/\s+/g, " ").trim();
   if (clean.length <= maxChars) return escapeHtml(clean);
   const cut = clean.lastIndexOf(" ", maxChars);
   return `${escapeHtml(clean.slice(0, cut > maxChars / 2 ? cut : maxChars))}…`;
