@@ -1,0 +1,3 @@
+import { progressScaleSuite } from "../../e2e/progress-scale-suite.ts";
+
+progressScaleSuite();
