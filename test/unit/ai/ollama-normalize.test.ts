@@ -23,8 +23,9 @@ describe("Ollama schemas", () => {
       expect(Object.keys(extractionSchema(c).properties as object)).toEqual(FIELD_KEYS[c]);
     }
     const inv = extractionSchema("invoice").properties as Record<string, Record<string, unknown>>;
-    expect(inv.total_amount).toEqual({ type: "number" });
-    expect(inv.currency?.enum).toContain("EUR");
+    expect(inv.total_amount).toEqual({ type: ["number", "null"] });
+    expect(extractionSchema("invoice").required).toEqual(FIELD_KEYS.invoice);
+    expect(inv.currency?.enum).toEqual(expect.arrayContaining(["EUR", "USD", null]));
     const con = extractionSchema("contract").properties as Record<string, Record<string, unknown>>;
     expect(con.parties?.type).toBe("array");
   });
@@ -89,5 +90,13 @@ describe("helpers", () => {
     const v = unitVector([3, 4], 2);
     expect(Array.from(v)).toEqual([expect.closeTo(0.6, 6), expect.closeTo(0.8, 6)]);
     expect(() => unitVector([1, 2, 3], 2)).toThrow(/3 dimensions, expected 2/);
+  });
+});
+
+describe("currency evidence", () => {
+  it("clear currency markers in the text override a model answer that contradicts them", () => {
+    const t = "KEDAI MAKAN\nTOTAL RM 8.20\nCASH RM 10.00\nCHANGE RM 1.80\nGST RM 0.46";
+    const f = normalizeFields("receipt", { currency: "EUR" }, doc(t), t);
+    expect(f.currency?.value).toBe("MYR");
   });
 });

@@ -72,7 +72,10 @@ export function normalizeFields(
     } else if (key === "currency") {
       const s = cleanString(v);
       const code = s === undefined ? undefined : currencyOfToken(s);
-      if (code) {
+      if (code && detected && detected.code !== code && detected.confidence >= 0.5) {
+        // The text's own currency markers are clear and say otherwise: they win.
+        fields[key] = { value: detected.code, confidence: Math.min(0.7, detected.confidence) };
+      } else if (code) {
         const agrees = detected?.code === code;
         fields[key] = { value: code, confidence: agrees ? 0.8 : detected ? CONFIDENCE.absent : 0.4 };
       } else if (detected) {

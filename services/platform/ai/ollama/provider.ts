@@ -160,6 +160,8 @@ export class OllamaAiProvider implements AiProvider {
     const task = `This is a ${category}. Extract these fields: ${list}. Use null for a field that is not printed in the document.`;
     const raw =
       (await this.generate("extract", text, task, extractionSchema(category), this.maxExtractTokens)) ?? {};
+    // A small model sometimes echoes the field description from the prompt as the value.
+    for (const k of keys) if (raw[k] === FIELD_HINTS[k]) delete raw[k];
     const fields = normalizeFields(category, raw, doc, text);
     const missingRequired = REQUIRED_FIELDS[category].filter((k) => !(k in fields));
     return { category, fields, missingRequired };
