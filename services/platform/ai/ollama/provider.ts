@@ -96,7 +96,7 @@ export class OllamaAiProvider implements AiProvider {
     this.embedModel = options.embedModel ?? "all-minilm";
     this.embeddingDimensions = options.embeddingDimensions ?? 384;
     this.maxInputChars = options.maxInputChars ?? 1000;
-    this.classificationConfidence = options.classificationConfidence ?? 0.4;
+    this.classificationConfidence = options.classificationConfidence ?? 0.3;
     this.embedBatch = options.embedBatch ?? 32;
     this.maxClassifyTokens = options.maxClassifyTokens ?? 24;
     this.maxExtractTokens = options.maxExtractTokens ?? 150;
