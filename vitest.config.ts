@@ -10,6 +10,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts", "services/**/*.test.ts", "gateway/**/*.test.ts"],
           testTimeout: 30_000,
+          // Opening PGlite (PostgreSQL in WebAssembly) takes seconds, more on a loaded machine.
+          hookTimeout: 60_000,
         },
       },
       {
