@@ -40,9 +40,9 @@ afterAll(async () => {
   await closeParsers();
 });
 
-describe.skipIf(!dir)("built-in provider accuracy on the corpus", () => {
+describe("built-in provider accuracy on the corpus", () => {
   it("classifies and extracts at or above the floors", { timeout: 240_000 }, async () => {
-    const report = await evaluateCorpus(createBuiltinProvider(), dir as string, async (bytes, name) => {
+    const report = await evaluateCorpus(createBuiltinProvider(), dir, async (bytes, name) => {
       const mt = sniffMediaType(bytes, name);
       if (!mt) throw new ParseError("unsupported", "unsupported media type");
       return parseDocument(bytes, mt, {

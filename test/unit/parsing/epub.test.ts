@@ -7,7 +7,7 @@ import {
   SUPPORTED_MEDIA_TYPES,
   sniffMediaType,
 } from "../../../services/platform/parsing/sniff.ts";
-import { buildZip, corpusDir, corpusFile } from "./fixtures.ts";
+import { buildZip, corpusFile } from "./fixtures.ts";
 
 /** A ZIP writer that can store entries uncompressed (an EPUB's `mimetype` must be stored, and first). */
 function zip(
@@ -123,7 +123,7 @@ describe("EPUB", () => {
     expect(doc.ocr).toBe(false);
   });
 
-  it.skipIf(!corpusDir())("parses the corpus EPUB, one page per chapter", async () => {
+  it("parses the corpus EPUB, one page per chapter", async () => {
     const bytes = corpusFile("unstructured__winter-sports.epub");
     expect(sniffMediaType(bytes)).toBe(MEDIA_TYPES.epub);
     const doc = await parseDocument(bytes, MEDIA_TYPES.epub);

@@ -1,21 +1,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import { crc32, deflateRawSync } from "node:zlib";
+import { corpusRoot } from "../../e2e/corpus.ts";
 
-/** The evaluation corpus: ../shared/corpus from the repo, or /work/shared/corpus. */
-export function corpusDir(): string | undefined {
-  const candidates = [
-    process.env.DOCMESH_CORPUS,
-    path.resolve(import.meta.dirname, "../../../../shared/corpus"),
-    "/work/shared/corpus",
-  ].filter((x): x is string => !!x);
-  return candidates.find((c) => fs.existsSync(path.join(c, "truth.jsonl")));
+/**
+ * The evaluation corpus (../shared/corpus beside the repo). It is a required test input:
+ * when it is missing, the tests that need it fail with this message rather than skip.
+ */
+export function corpusDir(): string {
+  return corpusRoot();
 }
 
 export function corpusFile(name: string): Uint8Array {
-  const dir = corpusDir();
-  if (!dir) throw new Error("corpus not found");
-  return new Uint8Array(fs.readFileSync(path.join(dir, "docs", name)));
+  return new Uint8Array(fs.readFileSync(path.join(corpusDir(), "docs", name)));
 }
 
 interface ZipInput {

@@ -8,9 +8,8 @@ import {
   parserWorkerStats,
 } from "../../../services/platform/parsing/parser.ts";
 import { MEDIA_TYPES, sniffMediaType } from "../../../services/platform/parsing/sniff.ts";
-import { corpusDir, corpusFile, docxShapedZip, encryptedPdf, scannedPdf } from "./fixtures.ts";
+import { corpusFile, docxShapedZip, encryptedPdf, scannedPdf } from "./fixtures.ts";
 
-const hasCorpus = corpusDir() !== undefined;
 const budget = { ...DEFAULT_PARSE_BUDGET, timeoutMs: 60_000 };
 
 async function parseFile(name: string) {
@@ -35,7 +34,7 @@ afterAll(async () => {
   await closeParsers();
 });
 
-describe.skipIf(!hasCorpus)("parseDocument on real corpus files", () => {
+describe("parseDocument on real corpus files", () => {
   it("PDF: text layer per page, lines rebuilt, language", async () => {
     const d = await parseFile("zugferd-corpus__EN16931_Einfach.pdf");
     expect(d.mediaType).toBe("application/pdf");
@@ -129,7 +128,7 @@ describe("parseDocument concurrency", () => {
 });
 
 describe("parseDocument failures are typed ParseErrors", () => {
-  it.skipIf(!hasCorpus)("truncated PDF → malformed", async () => {
+  it("truncated PDF → malformed", async () => {
     const whole = corpusFile("invoice2data__AzureInterior.pdf");
     const e = await failure(
       parseDocument(whole.subarray(0, Math.floor(whole.byteLength / 2)), MEDIA_TYPES.pdf, budget),
@@ -170,7 +169,7 @@ describe("parseDocument failures are typed ParseErrors", () => {
     expect(e.reason).toBe("empty");
   });
 
-  it.skipIf(!hasCorpus)("wrong declared media type → malformed, naming both types", async () => {
+  it("wrong declared media type → malformed, naming both types", async () => {
     const pdf = corpusFile("invoice2data__AzureInterior.pdf");
     const e = await failure(parseDocument(pdf, MEDIA_TYPES.docx, budget));
     expect(e.reason).toBe("malformed");
@@ -197,23 +196,20 @@ describe("parseDocument failures are typed ParseErrors", () => {
     expect(e.reason).toBe("decompression_bomb");
   });
 
-  it.skipIf(!hasCorpus)(
-    "a parser over its time budget → timeout; the worker is terminated and replaced",
-    async () => {
-      const img = corpusFile("unstructured__double-column-A.jpg"); // OCR takes seconds
-      const before = parserWorkerStats();
-      const e = await failure(parseDocument(img, MEDIA_TYPES.jpeg, { ...budget, timeoutMs: 150 }));
-      expect(e.reason).toBe("timeout");
-      const after = parserWorkerStats();
-      expect(after.busy).toBe(0);
-      expect(after.live).toBeLessThanOrEqual(before.live);
-      // The terminated thread really exits: nothing is left running in the background.
-      await vi.waitFor(() => expect(parserWorkerStats().exiting).toBe(0), { timeout: 5000, interval: 20 });
-      // The pool still works afterwards.
-      const ok = await parseDocument(Buffer.from("still alive after a timeout"), MEDIA_TYPES.text, budget);
-      expect(ok.text).toBe("still alive after a timeout");
-    },
-  );
+  it("a parser over its time budget → timeout; the worker is terminated and replaced", async () => {
+    const img = corpusFile("unstructured__double-column-A.jpg"); // OCR takes seconds
+    const before = parserWorkerStats();
+    const e = await failure(parseDocument(img, MEDIA_TYPES.jpeg, { ...budget, timeoutMs: 150 }));
+    expect(e.reason).toBe("timeout");
+    const after = parserWorkerStats();
+    expect(after.busy).toBe(0);
+    expect(after.live).toBeLessThanOrEqual(before.live);
+    // The terminated thread really exits: nothing is left running in the background.
+    await vi.waitFor(() => expect(parserWorkerStats().exiting).toBe(0), { timeout: 5000, interval: 20 });
+    // The pool still works afterwards.
+    const ok = await parseDocument(Buffer.from("still alive after a timeout"), MEDIA_TYPES.text, budget);
+    expect(ok.text).toBe("still alive after a timeout");
+  });
 
   it("a parser that outgrows its heap budget → memory; the worker dies, the process survives", async () => {
     // 4 MiB of HTML whose DOM (hundreds of thousands of nodes) needs far more than a 16 MiB heap.
