@@ -5,67 +5,25 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DocumentStatus } from "../../gen/docmesh/document/v1/document_pb.ts";
 import { type Mode, startDocmesh, type TestDocmesh } from "../support/docmesh.ts";
-import { encryptedPdf } from "../unit/parsing/fixtures.ts";
+import { buildZip, encryptedPdf } from "../unit/parsing/fixtures.ts";
 import { corpus, readDoc } from "./corpus.ts";
 
-/** A DOCX-shaped zip whose document part inflates to 1 GiB of zeros (about 1 MiB compressed). */
+/** A DOCX-shaped zip whose parts inflate to 1 GiB of zeros (about 1 MiB compressed). */
 function zipBombDocx(): Uint8Array {
-  const inflated = 1024 * 1024 * 1024;
-  const part = deflateRawSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
-  // 16 copies of a 64 MiB part: 1 GiB declared, far over the parse budget.
-  const entries = [
+  const partSize = 64 * 1024 * 1024;
+  const part = deflateRawSync(Buffer.alloc(partSize), { level: 9 });
+  // 16 copies of one deflated 64 MiB part: 1 GiB inflated, far over the parse budget.
+  return buildZip([
     {
       name: "[Content_Types].xml",
-      data: Buffer.from(
-        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-      ),
-      raw: false,
+      data: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
     },
     ...Array.from({ length: 16 }, (_, i) => ({
       name: i === 0 ? "word/document.xml" : `word/pad${i}.xml`,
-      data: part,
-      raw: true,
+      deflated: part,
+      declaredSize: partSize,
     })),
-  ];
-  return zip(entries, inflated / 16);
-}
-
-function zip(entries: { name: string; data: Buffer; raw: boolean }[], inflatedSize: number): Uint8Array {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name);
-    const data = entry.raw ? entry.data : deflateRawSync(entry.data);
-    const size = entry.raw ? inflatedSize : entry.data.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += 30 + name.length + data.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...locals, cd, end]));
+  ]);
 }
 
 export function badInputsSuite(mode: Mode) {

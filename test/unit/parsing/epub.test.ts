@@ -1,4 +1,3 @@
-import { crc32, deflateRawSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { isParseError, type ParseError } from "../../../services/platform/parsing/errors.ts";
 import { closeParsers, parseDocument } from "../../../services/platform/parsing/parser.ts";
@@ -9,50 +8,7 @@ import {
 } from "../../../services/platform/parsing/sniff.ts";
 import { buildZip, corpusFile } from "./fixtures.ts";
 
-/** A ZIP writer that can store entries uncompressed (an EPUB's `mimetype` must be stored, and first). */
-function zip(
-  entries: { name: string; data: string | Uint8Array; stored?: boolean; declaredSize?: number }[],
-) {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const raw = typeof e.data === "string" ? Buffer.from(e.data) : Buffer.from(e.data);
-    const name = Buffer.from(e.name);
-    const method = e.stored ? 0 : 8;
-    const body = e.stored ? raw : deflateRawSync(raw);
-    const size = e.declaredSize ?? raw.byteLength;
-    const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
-    lh.writeUInt16LE(method, 8);
-    lh.writeUInt32LE(crc32(raw), 14);
-    lh.writeUInt32LE(body.byteLength, 18);
-    lh.writeUInt32LE(size, 22);
-    lh.writeUInt16LE(name.byteLength, 26);
-    locals.push(lh, name, body);
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0);
-    ch.writeUInt16LE(20, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(method, 10);
-    ch.writeUInt32LE(crc32(raw), 16);
-    ch.writeUInt32LE(body.byteLength, 20);
-    ch.writeUInt32LE(size, 24);
-    ch.writeUInt16LE(name.byteLength, 28);
-    ch.writeUInt32LE(offset, 42);
-    centrals.push(ch, name);
-    offset += 30 + name.byteLength + body.byteLength;
-  }
-  const cd = Buffer.concat(centrals);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(entries.length, 8);
-  eocd.writeUInt16LE(entries.length, 10);
-  eocd.writeUInt32LE(cd.byteLength, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...locals, cd, eocd]));
-}
+const zip = buildZip;
 
 const CONTAINER =
   '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>';

@@ -15,9 +15,13 @@ export function corpusFile(name: string): Uint8Array {
   return new Uint8Array(fs.readFileSync(path.join(corpusDir(), "docs", name)));
 }
 
-interface ZipInput {
+export interface ZipInput {
   name: string;
-  data: Uint8Array;
+  data?: string | Uint8Array;
+  /** Store the entry uncompressed (an EPUB's `mimetype` must be). */
+  stored?: boolean;
+  /** An already-deflated body (e.g. one compressed part reused many times); its CRC is left 0. */
+  deflated?: Uint8Array;
   /** Override the declared uncompressed size (a lying archive). */
   declaredSize?: number;
 }
@@ -29,14 +33,16 @@ export function buildZip(entries: ZipInput[]): Uint8Array {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, "utf8");
-    const comp = deflateRawSync(e.data, { level: 9 });
-    const crc = crc32(e.data);
-    const size = e.declaredSize ?? e.data.byteLength;
+    const raw = Buffer.from(e.data ?? "");
+    const method = e.stored ? 0 : 8;
+    const comp = Buffer.from(e.deflated ?? (e.stored ? raw : deflateRawSync(raw, { level: 9 })));
+    const crc = e.deflated ? 0 : crc32(raw);
+    const size = e.declaredSize ?? raw.byteLength;
     const lh = Buffer.alloc(30);
     lh.writeUInt32LE(0x04034b50, 0);
     lh.writeUInt16LE(20, 4);
     lh.writeUInt16LE(0, 6);
-    lh.writeUInt16LE(8, 8);
+    lh.writeUInt16LE(method, 8);
     lh.writeUInt32LE(crc, 14);
     lh.writeUInt32LE(comp.byteLength, 18);
     lh.writeUInt32LE(size, 22);
@@ -46,7 +52,7 @@ export function buildZip(entries: ZipInput[]): Uint8Array {
     ch.writeUInt32LE(0x02014b50, 0);
     ch.writeUInt16LE(20, 4);
     ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(8, 10);
+    ch.writeUInt16LE(method, 10);
     ch.writeUInt32LE(crc, 16);
     ch.writeUInt32LE(comp.byteLength, 20);
     ch.writeUInt32LE(size, 24);
