@@ -17,9 +17,11 @@ export function runStage(
   decoder: EventDecoder,
   groupId: string,
   handle: StageHandler,
+  concurrency = 1,
 ): Promise<Subscription> {
   return bus.subscribe({
     groupId,
+    concurrency,
     topic: DOCUMENT_EVENTS_TOPIC,
     deadLetterTopic: DOCUMENT_EVENTS_DLQ_TOPIC,
     retry: STAGE_RETRY,

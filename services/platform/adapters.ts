@@ -91,7 +91,11 @@ async function openCluster(config: Config) {
     secretKey: config.s3SecretKey,
     bucket: config.s3Bucket,
   });
-  const index = new OpenSearchIndex({ url: config.opensearchUrl, index: "docmesh-chunks" });
+  const index = new OpenSearchIndex({
+    url: config.opensearchUrl,
+    index: "docmesh-chunks",
+    refresh: config.indexRefresh === "immediate" ? true : "wait_for",
+  });
   const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: "docmesh" });
   const codec = await ConfluentEventCodec.create({ registryUrl: config.schemaRegistryUrl });
   return { db, blobs, index, bus, codec, uploadRoute: undefined };

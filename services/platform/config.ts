@@ -169,6 +169,24 @@ export const SETTINGS = {
     doc: "Cluster mode: OpenSearch node.",
     parse: text,
   },
+  stageConcurrency: {
+    env: "DOCMESH_STAGE_CONCURRENCY",
+    default: "4",
+    doc: "Documents of one partition each stage worker handles at once (never two events of one document together; per-document order holds).",
+    parse: integer(1, 64),
+  },
+  parseWorkers: {
+    env: "DOCMESH_PARSE_WORKERS",
+    default: "0",
+    doc: "Parser worker threads per process (PDF, DOCX, OCR run there). 0: the number of cores minus 1, at least 1.",
+    parse: integer(0, 64),
+  },
+  indexRefresh: {
+    env: "DOCMESH_INDEX_REFRESH",
+    default: "wait_for",
+    doc: "Cluster mode: how the indexer makes a document searchable in OpenSearch before marking it indexed. wait_for: wait for the next periodic refresh (≤ 1 s; one Lucene segment per second under load). immediate: refresh per document (lowest latency, far more CPU).",
+    parse: oneOf("wait_for", "immediate"),
+  },
   pageTokenSecret: {
     env: "DOCMESH_PAGE_TOKEN_SECRET",
     default: "",

@@ -346,6 +346,79 @@ export function busContract(
       expect(processed).toEqual([0, 1]);
     });
 
+    it("with concurrency, overlaps different keys of a partition but never two records of one key", async () => {
+      const t = fresh(1);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      const keys = Array.from({ length: 6 }, (_, i) => `doc-${i}`);
+      const perKey = 5;
+      await bus.publish(t.topic, Array.from({ length: perKey }, (_, i) => keys.map((k) => msg(k, i))).flat());
+      const seen = new Map<string, number[]>();
+      const active = new Set<string>();
+      let peak = 0;
+      let sameKeyOverlap = false;
+      let total = 0;
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        concurrency: 4,
+        handler: async (r) => {
+          if (active.has(r.key)) sameKeyOverlap = true;
+          active.add(r.key);
+          peak = Math.max(peak, active.size);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          active.delete(r.key);
+          seen.set(r.key, [...(seen.get(r.key) ?? []), parse(r).i]);
+          total++;
+        },
+      });
+      await waitFor(() => total >= keys.length * perKey, waitMs, "all records");
+      expect(sameKeyOverlap).toBe(false);
+      expect(peak).toBeGreaterThan(1);
+      expect(peak).toBeLessThanOrEqual(4);
+      for (const k of keys) expect(seen.get(k)).toEqual([0, 1, 2, 3, 4]);
+    });
+
+    it("with concurrency, commits only the finished prefix: a restart redelivers from the first unfinished record", async () => {
+      const t = fresh(1);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      await bus.publish(t.topic, [
+        msg("done-first", 0),
+        msg("stuck", 0),
+        msg("after-a", 0),
+        msg("after-b", 0),
+      ]);
+      const finished: string[] = [];
+      const s = await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        concurrency: 4,
+        drainTimeoutMs: 300,
+        handler: async (r, ctx) => {
+          if (r.key === "stuck") {
+            // Never finishes on its own: only stop()'s drain timeout aborts it.
+            await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
+            throw new Error("aborted");
+          }
+          finished.push(r.key);
+        },
+      });
+      await waitFor(() => finished.length >= 3, waitMs, "the three quick records");
+      await s.stop();
+      const again: string[] = [];
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        handler: async (r) => void again.push(r.key),
+      });
+      await waitFor(() => again.length >= 3, waitMs, "the redelivered records");
+      await new Promise((r) => setTimeout(r, quietMs));
+      // "done-first" finished before the stuck record, so it was committed; the rest is redelivered in order.
+      expect(again).toEqual(["stuck", "after-a", "after-b"]);
+    });
+
     it("stop() drains the in-flight record, commits it, and starts nothing new", async () => {
       const t = fresh(1);
       await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);

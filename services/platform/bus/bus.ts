@@ -49,7 +49,8 @@ export interface SubscribeOptions {
   deadLetterTopic: string;
   retry?: Partial<RetryPolicy>;
   /**
-   * Called once per record, in order within a partition. The offset is committed only
+   * Called once per record; records of one key strictly in order (at most one at a time), records
+   * of different keys in one partition up to `concurrency` at once. The offset is committed only
    * after it resolves. Throwing a non-retriable error (or exhausting retries)
    * dead-letters the record and moves on.
    */
@@ -64,6 +65,12 @@ export interface SubscribeOptions {
    * "latest" for fan-out listeners (e.g. progress instances) that take their history from the store.
    */
   startFrom?: "earliest" | "latest";
+  /**
+   * How many records of one partition may be in the handler at once (never two of one key).
+   * Default 1: one at a time, in partition order. Offsets are committed up to the first
+   * unfinished record, so a restart redelivers only unfinished work.
+   */
+  concurrency?: number;
 }
 
 export interface Subscription {

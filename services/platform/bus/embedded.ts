@@ -26,6 +26,7 @@ import type {
 } from "./bus.ts";
 import { deliver, resolvePolicy } from "./delivery.ts";
 import { writeFileAtomic } from "./fsutil.ts";
+import { KeyOrderedWindow } from "./key-window.ts";
 import { partitionForKey } from "./murmur2.ts";
 import { PartitionLog, type StoredRecord } from "./partition-log.ts";
 
@@ -330,7 +331,7 @@ class Group {
   }
 }
 
-/** Feeds one partition to one member's handler, in order. */
+/** Feeds one partition to one member's handler: in order, or key-ordered with `concurrency` > 1. */
 class Worker {
   /** Aborted to stop fetching new records. */
   private readonly fetching = new AbortController();
@@ -367,23 +368,34 @@ class Worker {
           await log.waitFor(next, this.fetching.signal);
           continue;
         }
+        const window = new KeyOrderedWindow(options.concurrency ?? 1, () => !this.fetching.signal.aborted);
+        const advance = () => {
+          const finished = window.committable();
+          if (finished !== undefined) next = Number(finished);
+        };
         for (const stored of batch) {
-          if (this.fetching.signal.aborted) break;
-          const outcome = await deliver(toBusRecord(topicName, this.partition, stored), {
-            handler: options.handler,
-            policy,
-            groupId: options.groupId,
-            signal: this.work.signal,
-            heartbeat: async () => {},
-            deadLetter: (letter) => this.group.bus.publish(options.deadLetterTopic, [letter]),
-          });
-          if (outcome === "aborted") return;
-          next = stored.offset + 1;
+          await window.room();
+          if (this.fetching.signal.aborted || window.stopped) break;
+          const record = toBusRecord(topicName, this.partition, stored);
+          window.start(String(stored.offset), record.key, () =>
+            deliver(record, {
+              handler: options.handler,
+              policy,
+              groupId: options.groupId,
+              signal: this.work.signal,
+              heartbeat: async () => {},
+              deadLetter: (letter) => this.group.bus.publish(options.deadLetterTopic, [letter]),
+            }),
+          );
           if (Date.now() - lastCommit >= this.group.bus.commitIntervalMs) {
+            advance();
             await this.group.commit(this.partition, next);
             lastCommit = Date.now();
           }
         }
+        await window.drain();
+        advance();
+        if (window.stopped) return;
         await this.group.commit(this.partition, next);
         lastCommit = Date.now();
       }

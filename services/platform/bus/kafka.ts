@@ -6,8 +6,9 @@
 // correlation id, or an explicit traceparent) are passed through as they are.
 //
 // Consumers: one kafkajs consumer per subscription, eachBatch with autoCommit off and
-// eachBatchAutoResolve off. Records of a partition are handled one at a time (partitions in parallel);
-// resolveOffset + commit happen only after the handler resolved (commits at the end of each batch and
+// eachBatchAutoResolve off. Records of a partition go through a KeyOrderedWindow: one at a time by
+// default, or up to `concurrency` of different keys at once (partitions in parallel as well);
+// resolveOffset + commit cover only the finished prefix of the partition (commits at the end of each batch and
 // at least every commitIntervalMs inside long batches). A timer heartbeats while a handler runs; when
 // the heartbeat reports a rebalance (kafkajs uses the eager protocol, so every partition is revoked)
 // the in-flight handler's signal is aborted and its record is left uncommitted for the next owner.
@@ -36,6 +37,7 @@ import type {
   TopicSpec,
 } from "./bus.ts";
 import { deliver, resolvePolicy, sleep } from "./delivery.ts";
+import { KeyOrderedWindow } from "./key-window.ts";
 
 export interface KafkaBusOptions {
   /** host:port list (DOCMESH_KAFKA_BROKERS, comma-separated). */
@@ -405,13 +407,17 @@ class KafkaSubscription {
     const policy = resolvePolicy(this.options.retry);
     const work = new AbortController();
     this.inFlight.add(work);
-    let next: string | undefined;
+    const window = new KeyOrderedWindow(
+      this.options.concurrency ?? 1,
+      () => isRunning() && !isStale() && !work.signal.aborted,
+    );
     let committed: string | undefined;
     const commitIntervalMs = this.bus.options.commitIntervalMs ?? 1000;
     let lastCommit = Date.now();
     const commit = async () => {
-      if (next === undefined || next === committed) return;
-      const offset = next;
+      const offset = window.committable();
+      if (offset === undefined || offset === committed) return;
+      resolveOffset((BigInt(offset) - 1n).toString());
       await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
       committed = offset;
       lastCommit = Date.now();
@@ -427,28 +433,33 @@ class KafkaSubscription {
     const timer = setInterval(() => void beat().catch(() => {}), this.bus.options.heartbeatTimerMs ?? 1000);
     try {
       for (const message of batch.messages) {
-        if (!isRunning() || isStale() || work.signal.aborted) break;
+        await window.room();
+        if (!isRunning() || isStale() || work.signal.aborted || window.stopped) break;
         const record = toBusRecord(topic, partition, message);
-        const outcome = await context.with(propagation.extract(ROOT_CONTEXT, record.headers), () =>
-          deliver(record, {
-            handler: this.options.handler,
-            policy,
-            groupId: this.options.groupId,
-            signal: work.signal,
-            heartbeat: beat,
-            deadLetter: (letter) => this.bus.publish(this.options.deadLetterTopic, [letter]),
-          }),
+        window.start(message.offset, record.key, () =>
+          context.with(propagation.extract(ROOT_CONTEXT, record.headers), () =>
+            deliver(record, {
+              handler: this.options.handler,
+              policy,
+              groupId: this.options.groupId,
+              signal: work.signal,
+              heartbeat: beat,
+              deadLetter: (letter) => this.bus.publish(this.options.deadLetterTopic, [letter]),
+            }),
+          ),
         );
-        if (outcome === "aborted") break;
-        resolveOffset(message.offset);
-        next = (BigInt(message.offset) + 1n).toString();
         if (Date.now() - lastCommit >= commitIntervalMs) await commit();
       }
+      await window.drain();
       await commit();
     } catch (error) {
       // A commit failed (rebalance, broker gone): the uncommitted records are redelivered to whoever owns
-      // the partition next; effects are idempotent by event id. Let kafkajs rejoin / reconnect.
-      if (!work.signal.aborted) throw error;
+      // the partition next; effects are idempotent by event id. Let kafkajs rejoin / reconnect, but
+      // first stop this batch's handlers, so no record outlives the batch that delivered it.
+      const wasAborted = work.signal.aborted;
+      work.abort(error);
+      await window.drain().catch(() => {});
+      if (!wasAborted) throw error;
     } finally {
       clearInterval(timer);
       this.inFlight.delete(work);

@@ -276,16 +276,19 @@ class ParserPool {
 
 const pools = new Map<number, ParserPool>();
 
-function defaultPoolSize(): number {
-  const env = Number(process.env.DOCMESH_PARSE_WORKERS);
-  if (Number.isInteger(env) && env > 0) return env;
-  return Math.max(1, availableParallelism() - 1);
+let poolSize = Math.max(1, availableParallelism() - 1);
+
+/** Worker threads per parser pool (DOCMESH_PARSE_WORKERS); applies to pools created after the call. */
+export function setParserWorkers(workers: number): void {
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new RangeError("parser workers must be an integer ≥ 1");
+  poolSize = workers;
 }
 
 function poolFor(maxMemoryMb: number): ParserPool {
   let pool = pools.get(maxMemoryMb);
   if (!pool) {
-    pool = new ParserPool(maxMemoryMb, defaultPoolSize());
+    pool = new ParserPool(maxMemoryMb, poolSize);
     pools.set(maxMemoryMb, pool);
   }
   return pool;

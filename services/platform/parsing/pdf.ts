@@ -67,7 +67,20 @@ export function layoutLines(items: readonly PdfTextItem[]): string {
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 let pdfjsPromise: Promise<PdfJs> | undefined;
 function loadPdfJs(): Promise<PdfJs> {
-  pdfjsPromise ??= import("pdfjs-dist/legacy/build/pdf.mjs");
+  pdfjsPromise ??= (async () => {
+    const natives = { push: Array.prototype.push, parse: JSON.parse, stringify: JSON.stringify };
+    const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+    // Load the worker half now (it sets globalThis.pdfjsWorker, which pdf.js then runs in this
+    // thread), so that both halves' core-js polyfills are installed before we undo them below.
+    await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
+    // The legacy build's core-js force-replaces built-ins that Node 20 has, for spec corner cases
+    // pdf.js never reaches (a length past 2^32, JSON.rawJSON). The JS push alone cost ~10% of
+    // parse time in a profile. Only the parse worker threads load pdf.js, so put the natives back.
+    Array.prototype.push = natives.push;
+    JSON.parse = natives.parse;
+    JSON.stringify = natives.stringify;
+    return pdfjs;
+  })();
   return pdfjsPromise;
 }
 
