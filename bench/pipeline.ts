@@ -1,27 +1,36 @@
 // Pipeline throughput, end to end: text-layer corpus documents repeated to N uploads,
 // each repeat under its own tenant so dedup never short-circuits the work.
-//   npx tsx bench/pipeline.ts [embedded|cluster] [uploads=1000] [workers=1]
+//   npx tsx bench/pipeline.ts [embedded|cluster] [uploads=1000] [workers=1] [--ocr]
 // cluster mode needs `npm run services -- up` and the env from services.env; its stage
 // workers run as `workers` child processes each (one per stage role set).
+// --ocr runs the documents that need OCR instead (scans and photos), reported as pages per second.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ingestion } from "../services/ingestion/ingest.ts";
 import { loadTruth } from "../services/platform/ai/eval.ts";
 import { loadConfig } from "../services/platform/config.ts";
+import { OpenSearchIndex } from "../services/platform/index/opensearch.ts";
 import { run } from "../services/runtime.ts";
 import { corpusRoot, readDoc } from "../test/e2e/corpus.ts";
 import { type ChildDocmesh, freePort, spawnDocmesh } from "../test/support/process.ts";
+import { printCpu, servicePids, snapshot } from "./cpu.ts";
 
-const mode = (process.argv[2] ?? "embedded") as "embedded" | "cluster";
-const uploads = Number(process.argv[3] ?? 1000);
-const workerProcesses = Number(process.argv[4] ?? 1);
+const ocr = process.argv.includes("--ocr");
+const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const mode = (args[0] ?? "embedded") as "embedded" | "cluster";
+const uploads = Number(args[1] ?? 1000);
+const workerProcesses = Number(args[2] ?? 1);
 const root = corpusRoot();
 const docs = loadTruth(root)
-  .filter((t) => !t.needs_ocr && !t.file.endsWith(".epub"))
+  .filter((t) => (ocr ? t.needs_ocr : !t.needs_ocr && !t.file.endsWith(".epub")))
   .map((t) => ({ file: t.file, bytes: readDoc(root, t.file) }));
 
+const runId = randomUUID().slice(0, 8);
+// Cluster mode: a fresh chunk index per run (children inherit the variable), dropped at the end, so
+// figures do not depend on what earlier runs left in OpenSearch.
+if (mode === "cluster") process.env.DOCMESH_OPENSEARCH_INDEX = `docmesh-bench-${runId}`;
 const config = loadConfig(process.env, {
   mode,
   port: await freePort(),
@@ -29,6 +38,10 @@ const config = loadConfig(process.env, {
   logLevel: "warn",
 });
 const children: ChildDocmesh[] = [];
+// Worker processes on one machine share its cores, as an operator would configure them.
+const parseWorkersPerChild =
+  process.env.DOCMESH_PARSE_WORKERS ??
+  String(Math.max(1, Math.round(availableParallelism() / workerProcesses)));
 const roles =
   mode === "embedded"
     ? (["api", "relay", "classifier", "extractor", "indexer"] as const)
@@ -38,7 +51,12 @@ if (mode === "cluster") {
   for (let i = 0; i < workerProcesses; i++) {
     children.push(
       await spawnDocmesh(
-        { DOCMESH_MODE: "cluster", DOCMESH_PORT: String(await freePort()), DOCMESH_LOG_LEVEL: "info" },
+        {
+          DOCMESH_MODE: "cluster",
+          DOCMESH_PORT: String(await freePort()),
+          DOCMESH_LOG_LEVEL: "info",
+          DOCMESH_PARSE_WORKERS: parseWorkersPerChild,
+        },
         "classifier,extractor,indexer",
       ),
     );
@@ -49,7 +67,6 @@ const ingestion = new Ingestion(platform.store, platform.uploads, platform.blobs
   maxUploadBytes: config.maxUploadBytes,
   presignExpirySeconds: 900,
 });
-const runId = randomUUID().slice(0, 8);
 
 async function uploadAll(count: number, tenantPrefix: string): Promise<string[]> {
   const ids: string[] = [];
@@ -86,11 +103,18 @@ const warmupStarted = performance.now();
 await waitTerminal(await uploadAll(docs.length, `bench-${runId}-warmup`));
 const warmupMs = performance.now() - warmupStarted;
 
+const cpuRoots: Record<string, number> = {
+  [mode === "cluster" ? "bench: api+relay+client" : "docmesh (one process)"]: process.pid,
+  ...Object.fromEntries(children.map((child, i) => [`worker process ${i + 1}`, child.process.pid ?? -1])),
+  ...(mode === "cluster" ? servicePids() : {}),
+};
+const cpuBefore = snapshot(cpuRoots);
 const started = performance.now();
 const ids = await uploadAll(uploads, `bench-${runId}`);
 const uploadedMs = performance.now() - started;
 await waitTerminal(ids);
 const totalMs = performance.now() - started;
+const cpuAfter = snapshot(cpuRoots);
 
 const { rows: stages } = await platform.db.query<{ stage: string; p50: number; p95: number; n: number }>(
   `SELECT t->>'stage' AS stage, count(*)::int AS n,
@@ -99,6 +123,11 @@ const { rows: stages } = await platform.db.query<{ stage: string; p50: number; p
      FROM documents, jsonb_array_elements(stage_timings) AS t WHERE id = ANY($1) GROUP BY 1 ORDER BY 1`,
   [ids],
 );
+const { rows: pageRows } = await platform.db.query<{ pages: number }>(
+  "SELECT coalesce(sum(page_count), 0)::int AS pages FROM documents WHERE id = ANY($1)",
+  [ids],
+);
+const pages = pageRows[0]?.pages ?? 0;
 const { rows: e2e } = await platform.db.query<{ p50: number; p95: number }>(
   `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM update_time - create_time)) * 1000 AS p50,
           percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM update_time - create_time)) * 1000 AS p95
@@ -107,19 +136,23 @@ const { rows: e2e } = await platform.db.query<{ p50: number; p95: number }>(
 );
 
 console.log(
-  `pipeline bench — mode ${mode}, ${ids.length} uploads of ${docs.length} text-layer documents, worker processes: ${mode === "cluster" ? workerProcesses : "in-process"}`,
+  `pipeline bench — mode ${mode}, ${ids.length} uploads of ${docs.length} ${ocr ? "OCR" : "text-layer"} documents, worker processes: ${mode === "cluster" ? `${workerProcesses} × ${parseWorkersPerChild} parser threads` : "in-process"}`,
 );
 console.log(`  warm-up           ${(warmupMs / 1000).toFixed(1)} s (${docs.length} documents, not counted)`);
 console.log(`  upload phase      ${(uploadedMs / 1000).toFixed(1)} s`);
 console.log(
   `  end to end        ${(totalMs / 1000).toFixed(1)} s → ${((ids.length / totalMs) * 60_000).toFixed(0)} docs/min`,
 );
+console.log(`  pages             ${pages} → ${(pages / (totalMs / 1000)).toFixed(2)} pages/s`);
 console.log(`  upload→terminal   p50 ${e2e[0]?.p50.toFixed(0)} ms, p95 ${e2e[0]?.p95.toFixed(0)} ms`);
 for (const s of stages)
   console.log(
     `  ${s.stage.padEnd(16)}  p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (${s.n} runs)`,
   );
 
+printCpu(cpuBefore, cpuAfter, ids.length, totalMs / 1000);
+
 for (const child of children) await child.kill("SIGTERM");
+if (platform.index instanceof OpenSearchIndex) await platform.index.drop();
 await running.stop();
 process.exit(0);

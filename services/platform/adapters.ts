@@ -93,7 +93,7 @@ async function openCluster(config: Config) {
   });
   const index = new OpenSearchIndex({
     url: config.opensearchUrl,
-    index: "docmesh-chunks",
+    index: config.opensearchIndex,
     refresh: config.indexRefresh === "immediate" ? true : "wait_for",
   });
   const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: "docmesh" });

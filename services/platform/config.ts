@@ -181,6 +181,12 @@ export const SETTINGS = {
     doc: "Parser worker threads per process (PDF, DOCX, OCR run there). 0: the number of cores minus 1, at least 1.",
     parse: integer(0, 64),
   },
+  opensearchIndex: {
+    env: "DOCMESH_OPENSEARCH_INDEX",
+    default: "docmesh-chunks",
+    doc: "Cluster mode: name of the OpenSearch chunk index (one per deployment sharing a cluster).",
+    parse: text,
+  },
   indexRefresh: {
     env: "DOCMESH_INDEX_REFRESH",
     default: "wait_for",
