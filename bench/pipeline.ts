@@ -1,8 +1,8 @@
 // Pipeline throughput, end to end: text-layer corpus documents repeated to N uploads,
 // each repeat under its own tenant so dedup never short-circuits the work.
-//   npx tsx bench/pipeline.ts [embedded|cluster] [uploads=1000] [workers=1] [--ocr]
-// cluster mode needs `npm run services -- up` and the env from services.env; its stage
-// workers run as `workers` child processes each (one per stage role set).
+//   npx tsx bench/pipeline.ts [embedded|cluster] [uploads=1000] [workers=1] [--ocr] [--combined]
+// cluster mode needs `npm run services -- up` and the env from services.env; it runs `workers`
+// child processes per stage (with --combined: `workers` processes running all three stages).
 // --ocr runs the documents that need OCR instead (scans and photos), reported as pages per second.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -37,8 +37,13 @@ const config = loadConfig(process.env, {
   dataDir: mkdtempSync(join(tmpdir(), "docmesh-bench-")),
   logLevel: "warn",
 });
-const children: ChildDocmesh[] = [];
-// Worker processes on one machine share its cores, as an operator would configure them.
+// Cluster mode: `workers` processes per stage (classifier, extractor, indexer), or with --combined
+// `workers` processes that each run all three stages.
+const combined = process.argv.includes("--combined");
+const stageRoles = combined ? ["classifier,extractor,indexer"] : ["classifier", "extractor", "indexer"];
+const children: { name: string; child: ChildDocmesh }[] = [];
+// Processes on one machine share its cores, as an operator would configure them: the parser
+// threads (only the classifier parses) are split among the processes that classify.
 const parseWorkersPerChild =
   process.env.DOCMESH_PARSE_WORKERS ??
   String(Math.max(1, Math.round(availableParallelism() / workerProcesses)));
@@ -48,18 +53,19 @@ const roles =
     : (["api", "relay"] as const);
 const running = await run(config, roles);
 if (mode === "cluster") {
-  for (let i = 0; i < workerProcesses; i++) {
-    children.push(
-      await spawnDocmesh(
+  for (const role of stageRoles) {
+    for (let i = 1; i <= workerProcesses; i++) {
+      const child = await spawnDocmesh(
         {
           DOCMESH_MODE: "cluster",
           DOCMESH_PORT: String(await freePort()),
           DOCMESH_LOG_LEVEL: "info",
           DOCMESH_PARSE_WORKERS: parseWorkersPerChild,
         },
-        "classifier,extractor,indexer",
-      ),
-    );
+        role,
+      );
+      children.push({ name: `${combined ? "worker" : role} ${i}`, child });
+    }
   }
 }
 const { platform } = running;
@@ -105,7 +111,7 @@ const warmupMs = performance.now() - warmupStarted;
 
 const cpuRoots: Record<string, number> = {
   [mode === "cluster" ? "bench: api+relay+client" : "docmesh (one process)"]: process.pid,
-  ...Object.fromEntries(children.map((child, i) => [`worker process ${i + 1}`, child.process.pid ?? -1])),
+  ...Object.fromEntries(children.map(({ name, child }) => [name, child.process.pid ?? -1])),
   ...(mode === "cluster" ? servicePids() : {}),
 };
 const cpuBefore = snapshot(cpuRoots);
@@ -136,7 +142,7 @@ const { rows: e2e } = await platform.db.query<{ p50: number; p95: number }>(
 );
 
 console.log(
-  `pipeline bench — mode ${mode}, ${ids.length} uploads of ${docs.length} ${ocr ? "OCR" : "text-layer"} documents, worker processes: ${mode === "cluster" ? `${workerProcesses} × ${parseWorkersPerChild} parser threads` : "in-process"}`,
+  `pipeline bench — mode ${mode}, ${ids.length} uploads of ${docs.length} ${ocr ? "OCR" : "text-layer"} documents, stage workers: ${mode === "cluster" ? `${workerProcesses} ${combined ? "process(es) running all stages" : "process(es) per stage"}, ${parseWorkersPerChild} parser thread(s) per classifier` : "in-process"}`,
 );
 console.log(`  warm-up           ${(warmupMs / 1000).toFixed(1)} s (${docs.length} documents, not counted)`);
 console.log(`  upload phase      ${(uploadedMs / 1000).toFixed(1)} s`);
@@ -152,7 +158,7 @@ for (const s of stages)
 
 printCpu(cpuBefore, cpuAfter, ids.length, totalMs / 1000);
 
-for (const child of children) await child.kill("SIGTERM");
+for (const { child } of children) await child.kill("SIGTERM");
 if (platform.index instanceof OpenSearchIndex) await platform.index.drop();
 await running.stop();
 process.exit(0);
