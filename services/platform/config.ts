@@ -178,7 +178,7 @@ export const SETTINGS = {
   parseWorkers: {
     env: "DOCMESH_PARSE_WORKERS",
     default: "0",
-    doc: "Parser worker threads per process (PDF, DOCX, OCR run there). 0: the number of cores minus 1, at least 1.",
+    doc: "Parser worker threads per process (PDF, DOCX, OCR run there). 0: every core in cluster mode; the number of cores minus 1, at least 1, in embedded mode (a core stays with the API and the embedded engines).",
     parse: integer(0, 64),
   },
   opensearchIndex: {
