@@ -1,6 +1,7 @@
 // Progress-streaming benchmark (not a test): npx tsx --expose-gc bench/progress.ts [streams=1000]
 //
-// Embedded Docmesh in this process. BENCH_DOCS (default 10) small text documents are uploaded and
+// Docmesh in this process: embedded, or with BENCH_MODE=cluster on the real engines (services.env
+// sourced; then commit → hub includes the outbox relay, Kafka and the hub's consumer). BENCH_DOCS (default 10) small text documents are uploaded and
 // processed; then S WatchDocument streams (spread evenly over the documents) are opened after each
 // document's last sequence, so everything they receive is live. Figures:
 //  - memory per open stream: (RSS, heap) after GC with S streams open, minus before, divided by S.
@@ -15,7 +16,7 @@
 // Without --expose-gc the memory figures are taken without a forced GC (noisier); the script says so.
 import { setMaxListeners } from "node:events";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
-import { clientsFor, startDocmesh } from "../test/support/docmesh.ts";
+import { clientsFor, type Mode, startDocmesh } from "../test/support/docmesh.ts";
 
 const STREAMS = Number(process.argv[2] ?? 1000);
 const DOCS = Number(process.env.BENCH_DOCS ?? 10);
@@ -98,7 +99,9 @@ function invoice(i: number): Uint8Array {
 async function main() {
   setMaxListeners(STREAMS * 4);
   const deadline = AbortSignal.timeout(DEADLINE_MS);
-  const docmesh = await startDocmesh("embedded", { heartbeatSeconds: 30 });
+  const mode: Mode = process.env.BENCH_MODE === "cluster" ? "cluster" : "embedded";
+  console.log(`mode: ${mode}`);
+  const docmesh = await startDocmesh(mode, { heartbeatSeconds: 30 });
   const { ingestion, metadata, progress } = docmesh.clients;
   try {
     const names: string[] = [];
