@@ -16,8 +16,12 @@ export interface OutboxRelayOptions {
   /** Turns the stored protobuf binary into the wire value (e.g. Confluent framing). */
   encode(topic: string, payload: Uint8Array): Promise<Uint8Array>;
   batchSize?: number;
+  /** Poll interval while idle. Default 50 ms, or 1 s when the database wakes the relay (LISTEN). */
   idleDelayMs?: number;
 }
+
+/** Channel the outbox trigger (migration 002) notifies on every insert. */
+export const OUTBOX_CHANNEL = "docmesh_outbox";
 
 const RELAY_LOCK = 4243;
 const log = logger("outbox-relay");
@@ -26,6 +30,11 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
+  /** A kick arrived since the last drain started (it may have missed the rows behind the kick). */
+  private kicked = false;
+  private failures = 0;
+  /** Set while the database wakes us on new rows (other processes' writes included). */
+  private unlisten?: Promise<(() => Promise<void>) | undefined>;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -35,12 +44,22 @@ export class OutboxRelay {
 
   /** Tells an idle relay there is work (same-process writers call this after commit). */
   kick(): void {
-    this.wakeUp?.();
+    this.kicked = true;
+    // While publishing fails, keep the backoff: wake early only to stop.
+    if (this.failures === 0 || !this.running) this.wakeUp?.();
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.unlisten = this.db.listen
+      ? this.db
+          .listen(OUTBOX_CHANNEL, () => this.kick())
+          .catch((error: unknown) => {
+            log.warn("cannot listen for outbox notifications; polling", { error });
+            return undefined;
+          })
+      : undefined;
     this.loop = this.run();
   }
 
@@ -48,6 +67,7 @@ export class OutboxRelay {
     this.running = false;
     this.kick();
     await this.loop;
+    await (await this.unlisten)?.();
   }
 
   /** Publishes what is pending now; returns how many rows went out. */
@@ -79,28 +99,28 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
-    const idle = this.options.idleDelayMs ?? 50;
-    let failures = 0;
+    const pollMs = this.options.idleDelayMs ?? (this.unlisten ? 1000 : 50);
+    const backoffBaseMs = this.options.idleDelayMs ?? 50;
     while (this.running) {
+      this.kicked = false;
       let published = 0;
       try {
         published = await this.drainOnce();
-        failures = 0;
+        this.failures = 0;
       } catch (error) {
-        failures++;
-        log.warn("publish failed; will retry", { error, failures });
+        this.failures++;
+        log.warn("publish failed; will retry", { error, failures: this.failures });
       }
-      if (published === 0 && this.running) {
-        const delay = failures > 0 ? Math.min(5000, idle * 2 ** failures) : idle;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeUp = undefined;
-      }
+      if (published > 0 || !this.running || (this.kicked && this.failures === 0)) continue;
+      const delay = this.failures > 0 ? Math.min(5000, backoffBaseMs * 2 ** this.failures) : pollMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
     }
   }
 }

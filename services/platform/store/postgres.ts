@@ -67,5 +67,44 @@ export function openPostgres(url: string, options: { maxConnections?: number } =
     },
     exec: base.exec,
     close: () => pool.end(),
+    listen: (channel, onNotify) => listenOn(url, channel, onNotify),
+  };
+}
+
+/** One dedicated connection that LISTENs; it reconnects every second while the server is away. */
+async function listenOn(url: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const reconnectSoon = () => {
+    if (closed || retry) return;
+    const dead = client;
+    client = undefined;
+    void dead?.end().catch(() => undefined);
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect().catch(reconnectSoon);
+    }, 1000);
+    retry.unref();
+  };
+  const connect = async () => {
+    const candidate = new pg.Client({ connectionString: url });
+    candidate.on("notification", (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    candidate.on("error", reconnectSoon);
+    candidate.on("end", () => {
+      if (client === candidate) reconnectSoon();
+    });
+    client = candidate;
+    await candidate.connect();
+    await candidate.query(`LISTEN ${candidate.escapeIdentifier(channel)}`);
+    onNotify();
+  };
+  await connect().catch(reconnectSoon);
+  return async () => {
+    closed = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
   };
 }
