@@ -1,9 +1,12 @@
 // The outbox relay wakes on PostgreSQL notifications: a row committed by another connection (another
-// process, in cluster mode) is published at once, not at the relay's next poll.
+// process, in cluster mode) is published at once, not at the relay's next poll. One case restarts
+// the real PostgreSQL (scripts/services), so this file must not share the engines with another run.
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BusRecord } from "../../../services/platform/bus/bus.ts";
 import { EmbeddedBus } from "../../../services/platform/bus/embedded.ts";
@@ -15,6 +18,26 @@ import { waitFor } from "../../contract/bus.ts";
 import { requireEnv } from "../../support/env.ts";
 
 const TOPIC = "outbox-notify.test";
+const REPO = join(import.meta.dirname, "../../..");
+const execFileAsync = promisify(execFile);
+const services = (...args: string[]) =>
+  execFileAsync("bash", [join(REPO, "scripts/services/services.sh"), ...args], {
+    cwd: REPO,
+    timeout: 180_000,
+  });
+
+/** Retries `attempt` until it resolves (e.g. while a restarted server comes back). */
+async function waitForAsync(attempt: () => Promise<void>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
 /** Far longer than the test waits: only a notification can make the relay publish in time. */
 const POLL_MS = 120_000;
 
@@ -85,6 +108,28 @@ describe("outbox relay on PostgreSQL notifications", () => {
       await relay.stop();
     }
   });
+
+  it("keeps listening across a PostgreSQL restart", async () => {
+    const relay = new OutboxRelay(db, bus, {
+      encode: async (_topic, payload) => payload,
+      idleDelayMs: POLL_MS,
+    });
+    relay.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await services("down", "postgres");
+      await services("up", "postgres");
+      // The listener reconnects within about a second; the pools replace their dead connections.
+      await waitForAsync(async () => {
+        await insertRow("after-restart");
+      }, 30_000);
+      const started = Date.now();
+      await waitFor(() => markers().includes("after-restart"), 20_000, "the row committed after the restart");
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await relay.stop();
+    }
+  }, 240_000);
 
   it("without LISTEN (control), the same row waits for the next poll", async () => {
     const relay = new OutboxRelay({ ...db, listen: undefined }, bus, {
