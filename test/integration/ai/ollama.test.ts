@@ -23,6 +23,15 @@ function requireUrl(): string {
   return url;
 }
 
+/** A one-character parsed document, for calls whose answer does not depend on the text. */
+const TINY_DOC = {
+  mediaType: "text/plain",
+  pages: ["x"],
+  text: "x",
+  pageCount: 1,
+  language: "en",
+  ocr: false,
+};
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * (b[i] as number), 0);
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
@@ -110,15 +119,7 @@ describe("Ollama provider against the real server", () => {
   );
 
   it("extract for `other` asks nothing of the model", async () => {
-    const doc = {
-      mediaType: "text/plain",
-      pages: ["x"],
-      text: "x",
-      pageCount: 1,
-      language: "en",
-      ocr: false,
-    };
-    expect(await provider.extract("other", doc)).toEqual({
+    expect(await provider.extract("other", TINY_DOC)).toEqual({
       category: "other",
       fields: {},
       missingRequired: [],
@@ -143,16 +144,7 @@ describe("Ollama provider failure paths", () => {
     await rejection(p.embed(["x"])); // third consecutive failure opens the circuit
     expect(p.client.breaker.state).toBe("open");
     const t = performance.now();
-    const e3 = await rejection(
-      p.classify({
-        mediaType: "text/plain",
-        pages: ["x"],
-        text: "x",
-        pageCount: 1,
-        language: "en",
-        ocr: false,
-      }),
-    );
+    const e3 = await rejection(p.classify(TINY_DOC));
     const ms = performance.now() - t;
     expect(e3).toBeInstanceOf(CircuitOpenError);
     expect((e3 as DocmeshError).retriable).toBe(true);

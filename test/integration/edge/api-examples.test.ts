@@ -124,6 +124,15 @@ async function runUntil(
 }
 
 type Doc = { name: string; tenant: string; fileName: string; status: string; sizeBytes: string };
+
+/** Re-runs a search example until it returns results, then expects `document` among them. */
+async function expectSearchFinds(id: string, document: string | undefined): Promise<void> {
+  const [found] = (await runUntil(
+    id,
+    (v) => ((v[0] as { results?: unknown[] }).results ?? []).length > 0,
+  )) as { results: { document: Doc }[] }[];
+  expect(found?.results.map((r) => r.document.name)).toContain(document);
+}
 const TERMINAL = /^DOCUMENT_STATUS_(INDEXED|PARTIAL|NEEDS_REVIEW)$/;
 
 beforeAll(async () => {
@@ -172,11 +181,7 @@ describe("docs/api.md examples", () => {
     expect(got?.document).toMatchObject({ name: env.DOC, tenant: "acme" });
     expect(typeof got?.document.sizeBytes).toBe("string"); // int64 as a JSON string
 
-    const [found] = (await runUntil(
-      "connect-search",
-      (v) => ((v[0] as { results?: unknown[] }).results ?? []).length > 0,
-    )) as { results: { document: Doc }[] }[];
-    expect(found?.results.map((r) => r.document.name)).toContain(env.DOC);
+    await expectSearchFinds("connect-search", env.DOC);
   });
 
   it("curl, REST through Envoy: upload, get, list, watch to the end, search", async () => {
@@ -202,11 +207,7 @@ describe("docs/api.md examples", () => {
     expect(updates.at(-1)?.terminal).toBe(true);
     expect(updates.at(-1)?.status).toMatch(TERMINAL);
 
-    const [found] = (await runUntil(
-      "rest-search",
-      (v) => ((v[0] as { results?: unknown[] }).results ?? []).length > 0,
-    )) as { results: { document: Doc }[] }[];
-    expect(found?.results.map((r) => r.document.name)).toContain(env.DOC);
+    await expectSearchFinds("rest-search", env.DOC);
   });
 
   it("buf curl, gRPC through Envoy: upload, get, watch (server stream), search", async () => {
@@ -224,11 +225,7 @@ describe("docs/api.md examples", () => {
     expect(updates.at(-1)?.terminal, JSON.stringify(watched)).toBe(true);
     expect(updates.at(-1)?.status).toMatch(TERMINAL);
 
-    const [found] = (await runUntil(
-      "buf-search",
-      (v) => ((v[0] as { results?: unknown[] }).results ?? []).length > 0,
-    )) as { results: { document: Doc }[] }[];
-    expect(found?.results.map((r) => r.document.name)).toContain(env.DOC);
+    await expectSearchFinds("buf-search", env.DOC);
   });
 
   it("SDK: Connect client uploads, watches to the end and gets; grpc-js gets; gRPC-Web searches", async () => {

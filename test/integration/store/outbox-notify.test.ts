@@ -88,13 +88,18 @@ describe("outbox relay on PostgreSQL notifications", () => {
     ]);
   };
   const markers = () => received.map((record) => record.headers.marker);
-
-  it("publishes a row committed by another connection within seconds, although it polls every 2 minutes", async () => {
-    const relay = new OutboxRelay(db, bus, {
+  /** A relay that polls only every POLL_MS: anything it publishes sooner came from a notification. */
+  const startRelay = (database: SqlDatabase) => {
+    const relay = new OutboxRelay(database, bus, {
       encode: async (_topic, payload) => payload,
       idleDelayMs: POLL_MS,
     });
     relay.start();
+    return relay;
+  };
+
+  it("publishes a row committed by another connection within seconds, although it polls every 2 minutes", async () => {
+    const relay = startRelay(db);
     try {
       // Let the relay finish its first (empty) drain and start its long idle wait.
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -110,11 +115,7 @@ describe("outbox relay on PostgreSQL notifications", () => {
   });
 
   it("keeps listening across a PostgreSQL restart", async () => {
-    const relay = new OutboxRelay(db, bus, {
-      encode: async (_topic, payload) => payload,
-      idleDelayMs: POLL_MS,
-    });
-    relay.start();
+    const relay = startRelay(db);
     try {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await services("down", "postgres");
@@ -132,11 +133,7 @@ describe("outbox relay on PostgreSQL notifications", () => {
   }, 240_000);
 
   it("without LISTEN (control), the same row waits for the next poll", async () => {
-    const relay = new OutboxRelay({ ...db, listen: undefined }, bus, {
-      encode: async (_topic, payload) => payload,
-      idleDelayMs: POLL_MS,
-    });
-    relay.start();
+    const relay = startRelay({ ...db, listen: undefined });
     try {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await insertRow("not-woken");
