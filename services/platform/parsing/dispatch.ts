@@ -6,10 +6,13 @@ import type { FormatBudget, FormatResult } from "./format.ts";
 import { parseHtml } from "./html.ts";
 import { parseImage } from "./image.ts";
 import { detectLanguage } from "./language.ts";
+import { parseOdf } from "./odf.ts";
 import { parsePdf } from "./pdf.ts";
+import { parsePptx } from "./pptx.ts";
 import { MEDIA_TYPES } from "./sniff.ts";
 import { parseText } from "./text.ts";
 import type { ParsedDocument } from "./types.ts";
+import { parseXlsx } from "./xlsx.ts";
 
 function runFormat(
   bytes: Uint8Array,
@@ -23,6 +26,16 @@ function runFormat(
       return parseDocx(bytes, budget);
     case MEDIA_TYPES.epub:
       return parseEpub(bytes, budget);
+    case MEDIA_TYPES.pptx:
+      return parsePptx(bytes, budget);
+    case MEDIA_TYPES.xlsx:
+      return parseXlsx(bytes, budget);
+    case MEDIA_TYPES.odt:
+      return parseOdf(bytes, budget, "text");
+    case MEDIA_TYPES.ods:
+      return parseOdf(bytes, budget, "spreadsheet");
+    case MEDIA_TYPES.odp:
+      return parseOdf(bytes, budget, "presentation");
     case MEDIA_TYPES.html:
       return parseHtml(bytes);
     case MEDIA_TYPES.text:

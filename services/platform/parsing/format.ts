@@ -24,14 +24,19 @@ export function setMaxTextChars(n: number): void {
   maxTextChars = n;
 }
 
-/** Tidies extracted text: normalises line ends and spaces, drops runs of blank lines. */
-export function cleanText(s: string): string {
-  if (s.length > maxTextChars) {
+/** Refuses, as `memory`, text (or markup about to be walked) of `length` characters past that limit. */
+export function assertTextFits(length: number, what: string): void {
+  if (length > maxTextChars) {
     throw new ParseError(
       "memory",
-      `extracted text of ${s.length} characters exceeds what the memory budget allows (${maxTextChars})`,
+      `${what} of ${length} characters exceeds what the memory budget allows (${maxTextChars})`,
     );
   }
+}
+
+/** Tidies extracted text: normalises line ends and spaces, drops runs of blank lines. */
+export function cleanText(s: string): string {
+  assertTextFits(s.length, "extracted text");
   return s
     .replace(/\r\n?/g, "\n")
     .replace(/\u00a0/g, " ")

@@ -3,6 +3,11 @@ import { readZipDirectory } from "./zip.ts";
 export const MEDIA_TYPES = {
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  odt: "application/vnd.oasis.opendocument.text",
+  ods: "application/vnd.oasis.opendocument.spreadsheet",
+  odp: "application/vnd.oasis.opendocument.presentation",
   epub: "application/epub+zip",
   html: "text/html",
   text: "text/plain",
@@ -52,43 +57,58 @@ function latin1(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 }
 
-const EPUB_MIMETYPE = "application/epub+zip";
+// The types an OCF/ODF package names in its leading `mimetype` entry.
+const PACKAGE_MIMETYPES: readonly SupportedMediaType[] = [
+  MEDIA_TYPES.epub,
+  MEDIA_TYPES.odt,
+  MEDIA_TYPES.ods,
+  MEDIA_TYPES.odp,
+];
 
 /**
- * An EPUB (OCF container): a ZIP whose first entry is an uncompressed `mimetype` file holding
- * exactly "application/epub+zip". Only the first local header is read, so a truncated EPUB is
- * still recognised (and then fails in the parser as malformed).
+ * An EPUB (OCF container) or an OpenDocument package: a ZIP whose first entry is an uncompressed
+ * `mimetype` file holding exactly the media type. Only the first local header is read, so a
+ * truncated package is still recognised (and then fails in the parser as malformed).
  */
-function isEpub(b: Uint8Array): boolean {
-  if (b.byteLength < 30 + 8 + EPUB_MIMETYPE.length) return false;
+function packageMimetype(b: Uint8Array): SupportedMediaType | undefined {
+  if (b.byteLength < 30 + 8) return undefined;
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (dv.getUint32(0, true) !== 0x04034b50) return false;
+  if (dv.getUint32(0, true) !== 0x04034b50 || dv.getUint16(8, true) !== 0) return undefined;
   const nameLen = dv.getUint16(26, true);
   const extraLen = dv.getUint16(28, true);
-  if (nameLen !== 8) return false;
-  const latin1 = (from: number, to: number) =>
-    Buffer.from(b.buffer, b.byteOffset + from, to - from).toString("latin1");
-  if (latin1(30, 38) !== "mimetype") return false;
+  if (nameLen !== 8) return undefined;
+  if (latin1(b.subarray(30, 38)) !== "mimetype") return undefined;
   const start = 38 + extraLen;
-  if (start + EPUB_MIMETYPE.length > b.byteLength) return false;
-  return latin1(start, start + EPUB_MIMETYPE.length) === EPUB_MIMETYPE;
+  // Size 0: the sizes are in a data descriptor after the data; compare by prefix then.
+  const size = dv.getUint32(18, true);
+  const value = latin1(b.subarray(start, start + (size || 80)));
+  return PACKAGE_MIMETYPES.find((t) => (size ? value === t : value.startsWith(t)));
 }
 
+// OOXML: the main part that tells a Word, PowerPoint or Excel package apart.
+const OOXML_MAIN_PARTS: readonly [string, SupportedMediaType][] = [
+  ["word/document.xml", MEDIA_TYPES.docx],
+  ["ppt/presentation.xml", MEDIA_TYPES.pptx],
+  ["xl/workbook.xml", MEDIA_TYPES.xlsx],
+];
+
 /**
- * A ZIP is an EPUB when its first entry is `mimetype` = application/epub+zip (OCF), and a DOCX when
- * its directory holds the main WordprocessingML part.
+ * A ZIP is an EPUB or OpenDocument file when its first entry is a stored `mimetype` naming the
+ * type (OCF/ODF), and a DOCX, PPTX or XLSX when its directory holds the main OOXML part.
  */
 function sniffZip(b: Uint8Array): SupportedMediaType | undefined {
-  if (isEpub(b)) return MEDIA_TYPES.epub;
+  const packaged = packageMimetype(b);
+  if (packaged) return packaged;
   try {
     const names = readZipDirectory(b).map((e) => e.name);
-    if (names.includes("word/document.xml") && names.includes("[Content_Types].xml")) return MEDIA_TYPES.docx;
+    if (!names.includes("[Content_Types].xml")) return undefined;
+    return OOXML_MAIN_PARTS.find(([part]) => names.includes(part))?.[1];
   } catch {
     // An unreadable directory: fall back to the local headers (a truncated DOCX is still a DOCX, just malformed).
     const s = latin1(b.subarray(0, 64 * 1024));
-    if (s.includes("word/") && s.includes("[Content_Types].xml")) return MEDIA_TYPES.docx;
+    if (!s.includes("[Content_Types].xml")) return undefined;
+    return OOXML_MAIN_PARTS.find(([part]) => s.includes(part.slice(0, part.indexOf("/") + 1)))?.[1];
   }
-  return undefined;
 }
 
 /** True when the bytes look like text: no NULs and few control characters in the sample. */
