@@ -1,4 +1,4 @@
-export { classify, TEMPERATURE } from "./classifier.ts";
+export { classify } from "./classifier.ts";
 export { cosine, DEFAULT_EMBEDDING_DIMENSIONS, embedText } from "./embedding.ts";
 export { extract } from "./extractor.ts";
 export { BuiltinAiProvider, type BuiltinProviderOptions, createBuiltinProvider } from "./provider.ts";

@@ -1,0 +1,228 @@
+/**
+ * The one fitting procedure used by the cross-validation harness (bench/eval.ts, once per outer
+ * fold, on the training folds only) and by scripts/train-classifier.ts (on the whole corpus):
+ *  1. out-of-fold class logits on the training documents (inner grouped folds);
+ *  2. the softmax temperature that fits those held-out logits;
+ *  3. the field-confidence calibration, from the training documents' extractions;
+ *  4. the review threshold: the lowest at which ≥ TARGET of the held-out documents that would be
+ *     auto-accepted (INDEXED) are fully right;
+ *  5. the classifier itself, trained on all training documents.
+ */
+import type { Category, Extraction } from "../services/platform/ai/ai.ts";
+import { CATEGORIES, FIELD_KEYS, REQUIRED_FIELDS } from "../services/platform/ai/ai.ts";
+import {
+  calibratedFieldConfidence,
+  type FieldCalibration,
+  fitFieldCalibration,
+  fitTemperature,
+} from "../services/platform/ai/builtin/calibration.ts";
+import { TEMPERATURE as RULE_TEMPERATURE } from "../services/platform/ai/builtin/classifier-rules.ts";
+import type { Sparse } from "../services/platform/ai/builtin/features.ts";
+import { softmaxArray } from "../services/platform/ai/builtin/linear-model.ts";
+import {
+  type ClassifierModel,
+  type FeatureSet,
+  modelLogits,
+  trainClassifier,
+} from "../services/platform/ai/builtin/statistical-classifier.ts";
+import { fieldMatches, type TruthRecord, truthFieldName } from "../services/platform/ai/eval.ts";
+
+/** Share of auto-accepted documents that must be fully right (issue 12). */
+export const TARGET_PRECISION = 0.97;
+
+export type Variant = "rules (as before)" | "rules" | FeatureSet;
+export const VARIANTS: Variant[] = ["rules (as before)", "rules", "text+layout", "text+layout+rules"];
+
+/** A corpus document with everything that does not depend on fitting computed once. */
+export interface Prepared {
+  t: TruthRecord;
+  parsed: boolean;
+  ocr: boolean;
+  x: Record<FeatureSet, Sparse>;
+  ruleLogits: number[];
+  /** Extraction under each category, with the rules' raw confidences. */
+  ext: Record<Category, Extraction>;
+}
+
+export interface FieldOutcome {
+  key: string;
+  raw: number;
+  present: boolean;
+  correct: boolean;
+}
+
+/** The scored fields of `p` extracted as category `c` (fields with truth only). */
+export function fieldOutcomes(p: Prepared, c: Category): FieldOutcome[] {
+  const out: FieldOutcome[] = [];
+  if (c === "report" || c === "other") return out;
+  for (const k of FIELD_KEYS[c]) {
+    const expected = p.t.fields?.[truthFieldName(c, k)];
+    if (expected === undefined) continue;
+    const fv = p.ext[c].fields[k];
+    out.push({
+      key: `${c}.${k}`,
+      raw: fv?.confidence ?? 0,
+      present: fv !== undefined,
+      correct: fieldMatches(k, fv?.value, expected),
+    });
+  }
+  return out;
+}
+
+export function categoryRight(p: Prepared, c: Category): boolean {
+  return c === p.t.category || c === p.t.category_alt;
+}
+
+/** Right category, and every field with truth right (invoices, receipts, contracts). */
+export function fullyRight(p: Prepared, c: Category): boolean {
+  return p.parsed && categoryRight(p, c) && fieldOutcomes(p, c).every((f) => f.correct);
+}
+
+export type Status = "INDEXED" | "NEEDS_REVIEW" | "PARTIAL" | "FAILED";
+
+export interface Routed {
+  status: Status;
+  /** Fields (or "category") below the threshold, and missing required fields. */
+  reasons: string[];
+}
+
+/** Mirrors services/indexer/review.ts terminalStatus, with the calibrated confidences. */
+export function route(
+  p: Prepared,
+  probs: number[],
+  fc: FieldCalibration | undefined,
+  threshold: number,
+): Routed {
+  if (!p.parsed) return { status: "FAILED", reasons: ["parse"] };
+  const c = predicted(probs);
+  const conf = Math.max(...probs);
+  if (conf < threshold) return { status: "NEEDS_REVIEW", reasons: ["category"] };
+  const e = p.ext[c];
+  const missing = REQUIRED_FIELDS[c].filter((k) => e.fields[k] === undefined);
+  if (missing.length > 0) return { status: "PARTIAL", reasons: missing.map((k) => `${k}: missing`) };
+  const low = Object.entries(e.fields)
+    .filter(([k, v]) => fieldConfidence(fc, c, k, v.confidence) < threshold)
+    .map(([k]) => `${k}: low confidence`);
+  return low.length > 0 ? { status: "NEEDS_REVIEW", reasons: low } : { status: "INDEXED", reasons: [] };
+}
+
+export function fieldConfidence(
+  fc: FieldCalibration | undefined,
+  c: Category,
+  key: string,
+  raw: number,
+): number {
+  return fc ? calibratedFieldConfidence(fc, `${c}.${key}`, raw) : raw;
+}
+
+export function predicted(probs: number[]): Category {
+  let best = 0;
+  for (let i = 1; i < probs.length; i++) if ((probs[i] as number) > (probs[best] as number)) best = i;
+  return CATEGORIES[best] as Category;
+}
+
+const THRESHOLDS = Array.from({ length: 70 }, (_, i) => 0.3 + i * 0.01);
+
+/** The lowest threshold meeting TARGET_PRECISION on these held-out predictions (else the most precise). */
+export function chooseThreshold(
+  docs: Prepared[],
+  probs: number[][],
+  fc: FieldCalibration | undefined,
+): number {
+  let fallback = { t: 0.99, precision: -1 };
+  for (const t of THRESHOLDS) {
+    let accepted = 0;
+    let right = 0;
+    docs.forEach((p, i) => {
+      if (route(p, probs[i] as number[], fc, t).status !== "INDEXED") return;
+      accepted++;
+      if (fullyRight(p, predicted(probs[i] as number[]))) right++;
+    });
+    const precision = accepted === 0 ? 0 : right / accepted;
+    if (accepted > 0 && precision >= TARGET_PRECISION) return Math.round(t * 100) / 100;
+    if (precision > fallback.precision) fallback = { t, precision };
+  }
+  return Math.round(fallback.t * 100) / 100;
+}
+
+export interface Fitted {
+  variant: Variant;
+  model?: ClassifierModel;
+  temperature: number;
+  fieldCalibration?: FieldCalibration;
+  threshold: number;
+  /** Class logits of a document under the fitted classifier. */
+  logits(p: Prepared): number[];
+}
+
+function trainOn(docs: Prepared[], set: FeatureSet) {
+  return trainClassifier(
+    docs.map((d) => d.x[set]),
+    docs.map((d) => d.t.category),
+    set,
+  );
+}
+
+/**
+ * Fits `variant` on `train`, whose documents are split into `innerFolds` (lists of files) for the
+ * held-out predictions that temperature and threshold are fitted on.
+ */
+export function fitVariant(
+  variant: Variant,
+  train: Prepared[],
+  innerFolds: string[][],
+  command = "",
+): Fitted {
+  if (variant === "rules (as before)") {
+    return { variant, temperature: RULE_TEMPERATURE, threshold: 0.5, logits: (p) => p.ruleLogits };
+  }
+  const usable = train.filter((d) => d.parsed);
+  const oofLogits = new Map<string, number[]>();
+  if (variant === "rules") {
+    for (const d of usable) oofLogits.set(d.t.file, d.ruleLogits);
+  } else {
+    for (const held of innerFolds) {
+      const heldSet = new Set(held);
+      const m = trainOn(
+        usable.filter((d) => !heldSet.has(d.t.file)),
+        variant,
+      );
+      for (const d of usable)
+        if (heldSet.has(d.t.file)) oofLogits.set(d.t.file, modelLogits(m, d.x[variant]));
+    }
+  }
+  const scored = usable.filter((d) => oofLogits.has(d.t.file));
+  const temperature = fitTemperature(
+    scored.map((d) => oofLogits.get(d.t.file) as number[]),
+    scored.map((d) => CATEGORIES.indexOf(d.t.category)),
+  );
+  const fieldCalibration = fitFieldCalibration(
+    usable.flatMap((d) =>
+      Object.keys(d.ext[d.t.category].fields).length === 0
+        ? []
+        : fieldOutcomes(d, d.t.category)
+            .filter((f) => f.present)
+            .map((f) => ({ key: f.key, raw: f.raw, correct: f.correct })),
+    ),
+  );
+  const oofProbs = scored.map((d) => softmaxArray(oofLogits.get(d.t.file) as number[], temperature));
+  const threshold = chooseThreshold(scored, oofProbs, fieldCalibration);
+  if (variant === "rules")
+    return { variant, temperature, fieldCalibration, threshold, logits: (p) => p.ruleLogits };
+  const model = trainOn(usable, variant);
+  return {
+    variant,
+    temperature,
+    fieldCalibration,
+    threshold,
+    model: {
+      featureSet: variant,
+      model,
+      temperature,
+      fieldCalibration,
+      reviewThreshold: threshold,
+      trainedOn: { documents: usable.length, command },
+    },
+    logits: (p) => modelLogits(model, p.x[variant]),
+  };
+}

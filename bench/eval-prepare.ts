@@ -1,0 +1,59 @@
+/** Loads the corpus, parses it (cached) and computes everything per document that nothing is fitted to. */
+import fs from "node:fs";
+import path from "node:path";
+import type { Category, Extraction } from "../services/platform/ai/ai.ts";
+import { CATEGORIES } from "../services/platform/ai/ai.ts";
+import { classifierLogits } from "../services/platform/ai/builtin/classifier-rules.ts";
+import { extract } from "../services/platform/ai/builtin/extractor.ts";
+import { type FeatureSet, modelFeatures } from "../services/platform/ai/builtin/statistical-classifier.ts";
+import { loadTruth } from "../services/platform/ai/eval.ts";
+import type { ParsedDocument } from "../services/platform/parsing/types.ts";
+import { type CachedParse, parseCorpus } from "./corpus-cache.ts";
+import type { Prepared } from "./eval-fit.ts";
+
+export function findCorpus(arg?: string): string {
+  const candidates = [
+    arg,
+    process.env.DOCMESH_CORPUS,
+    path.resolve("../shared/corpus"),
+    "/work/shared/corpus",
+  ].filter((x): x is string => !!x);
+  const found = candidates.find((c) => fs.existsSync(path.join(c, "truth.jsonl")));
+  if (!found) throw new Error(`corpus not found (tried ${candidates.join(", ")})`);
+  return found;
+}
+
+const EMPTY: ParsedDocument = {
+  mediaType: "",
+  pages: [],
+  text: "",
+  pageCount: 0,
+  language: "und",
+  ocr: false,
+};
+
+export async function prepareCorpus(
+  corpusDir: string,
+  onParse?: (file: string, r: CachedParse, cached: boolean) => void,
+): Promise<{ docs: Prepared[]; parsed: Map<string, CachedParse> }> {
+  const truth = loadTruth(corpusDir);
+  const parsed = await parseCorpus(corpusDir, truth, onParse);
+  const docs = truth.map((t): Prepared => {
+    const r = parsed.get(t.file);
+    const doc = r?.doc ?? EMPTY;
+    const ext = {} as Record<Category, Extraction>;
+    for (const c of CATEGORIES) ext[c] = extract(c, doc);
+    const { logits } = classifierLogits(doc);
+    const x = {} as Record<FeatureSet, ReturnType<typeof modelFeatures>>;
+    for (const set of ["text+layout", "text+layout+rules"] as FeatureSet[]) x[set] = modelFeatures(doc, set);
+    return {
+      t,
+      parsed: r?.doc !== undefined,
+      ocr: doc.ocr,
+      x,
+      ruleLogits: CATEGORIES.map((c) => logits[c]),
+      ext,
+    };
+  });
+  return { docs, parsed };
+}
