@@ -1,11 +1,13 @@
 // Fan-out of live document events to the watchers of this process. Each progress
-// process reads the topic with its own consumer group from the latest offset; history
-// comes from the progress log, so a restarted process loses nothing for a client that resumes.
+// process reads the topic with its own ephemeral consumer group from the latest offset (no
+// commits, deleted on stop); history comes from the progress log, so a restarted process
+// dispatches no old events and loses nothing for a client that resumes. The subscription has no
+// dead-letter topic: a failure here says nothing about the event, which the pipeline handles.
 import { randomUUID } from "node:crypto";
 import type { DocumentEvent } from "../../gen/docmesh/events/v1/document_event_pb.ts";
 import type { EventDecoder } from "../pipeline/stage-worker.ts";
 import type { EventBus, Subscription } from "../platform/bus/bus.ts";
-import { DOCUMENT_EVENTS_DLQ_TOPIC, DOCUMENT_EVENTS_TOPIC } from "../platform/events/topics.ts";
+import { DOCUMENT_EVENTS_TOPIC } from "../platform/events/topics.ts";
 import { logger } from "../platform/log.ts";
 
 type Listener = (event: DocumentEvent) => void;
@@ -21,8 +23,8 @@ export class ProgressHub {
     this.subscription = await bus.subscribe({
       groupId: `docmesh.progress.${randomUUID()}`,
       topic: DOCUMENT_EVENTS_TOPIC,
-      deadLetterTopic: DOCUMENT_EVENTS_DLQ_TOPIC,
       startFrom: "latest",
+      ephemeral: true,
       retry: { maxAttempts: 1 },
       handler: async (record) => {
         let event: DocumentEvent;
@@ -42,8 +44,16 @@ export class ProgressHub {
   }
 
   dispatch(event: DocumentEvent): void {
-    for (const listener of this.byDocument.get(event.documentId) ?? []) listener(event);
-    if (event.batch) for (const listener of this.byBatch.get(event.batch) ?? []) listener(event);
+    const listeners = [...(this.byDocument.get(event.documentId) ?? [])];
+    if (event.batch) listeners.push(...(this.byBatch.get(event.batch) ?? []));
+    // One failing watcher must not keep the event from the others.
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        log.warn("progress listener failed", { error, documentId: event.documentId });
+      }
+    }
   }
 
   onDocument(documentId: string, listener: Listener): () => void {

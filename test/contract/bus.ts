@@ -17,6 +17,8 @@ import { invalid, unavailable } from "../../services/platform/errors.ts";
 export interface BusHarness {
   /** Open a bus on this harness's storage; open again after close() = a restart of the process. */
   open(): Promise<EventBus>;
+  /** Whether the storage still holds anything of this consumer group (Kafka: listed; embedded: its directory). */
+  groupExists(groupId: string): Promise<boolean>;
   dispose(): Promise<void>;
 }
 
@@ -231,6 +233,111 @@ export function busContract(
       await waitFor(() => again.length >= 3, waitMs, "redelivery");
       await new Promise((r) => setTimeout(r, quietMs));
       expect(again).toEqual([3, 4, 5]);
+    });
+
+    it('startFrom "latest" delivers what is published after subscribe(), nothing older; committed offsets win', async () => {
+      const t = fresh(3);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      await bus.publish(
+        t.topic,
+        Array.from({ length: 12 }, (_, i) => msg(`old-${i}`, i)),
+      );
+      const seen: Msg[] = [];
+      const s = await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        startFrom: "latest",
+        handler: async (r) => void seen.push(parse(r)),
+      });
+      // Published right after subscribe() resolved, on every partition.
+      await bus.publish(
+        t.topic,
+        Array.from({ length: 12 }, (_, i) => msg(`new-${i}`, 100 + i)),
+      );
+      await waitFor(() => seen.length >= 12, waitMs, "the records published after subscribe()");
+      await new Promise((r) => setTimeout(r, quietMs));
+      expect(seen.map((m) => m.i).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 12 }, (_, i) => 100 + i),
+      );
+      await s.stop();
+      // A group that has committed offsets resumes from them: "latest" only places a group without any.
+      await bus.publish(t.topic, [msg("later", 200)]);
+      const resumed: Msg[] = [];
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        deadLetterTopic: t.dlq,
+        startFrom: "latest",
+        handler: async (r) => void resumed.push(parse(r)),
+      });
+      await waitFor(() => resumed.length >= 1, waitMs, "the record published while stopped");
+      await new Promise((r) => setTimeout(r, quietMs));
+      expect(resumed.map((m) => m.i)).toEqual([200]);
+    });
+
+    it("an ephemeral group commits nothing, is gone after stop(), and a restart dispatches no history", async () => {
+      const t = fresh(2);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      await bus.publish(t.topic, [msg("a", 0), msg("b", 1)]);
+      const first: Msg[] = [];
+      const s = await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        startFrom: "latest",
+        ephemeral: true,
+        handler: async (r) => void first.push(parse(r)),
+      });
+      await bus.publish(t.topic, [msg("a", 2), msg("b", 3)]);
+      await waitFor(() => first.length >= 2, waitMs, "the live records");
+      await s.stop();
+      expect(first.map((m) => m.i).sort()).toEqual([2, 3]);
+      expect(await harness.groupExists(t.group)).toBe(false);
+      // A restart of the process: the same group again sees only what is published after it subscribed.
+      await bus.publish(t.topic, [msg("a", 4)]);
+      await bus.close();
+      bus = await harness.open();
+      const second: Msg[] = [];
+      const again = await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        startFrom: "latest",
+        ephemeral: true,
+        handler: async (r) => void second.push(parse(r)),
+      });
+      await bus.publish(t.topic, [msg("b", 5)]);
+      await waitFor(() => second.length >= 1, waitMs, "the record published after the restart");
+      await new Promise((r) => setTimeout(r, quietMs));
+      expect(second.map((m) => m.i)).toEqual([5]);
+      await again.stop();
+      expect(await harness.groupExists(t.group)).toBe(false);
+    });
+
+    it("without a dead-letter topic, a record the handler gives up on is skipped and later records flow", async () => {
+      const t = fresh(1);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      await bus.publish(
+        t.topic,
+        Array.from({ length: 5 }, (_, i) => msg("doc", i)),
+      );
+      const handled: number[] = [];
+      const attempts = new Map<number, number>();
+      await subscribe({
+        groupId: t.group,
+        topic: t.topic,
+        retry: { maxAttempts: 2, initialBackoffMs: 5, maxBackoffMs: 10 },
+        handler: async (r, ctx) => {
+          const m = parse(r);
+          attempts.set(m.i, ctx.attempt);
+          if (m.i === 1) throw invalid("the listener cannot use it");
+          if (m.i === 3) throw unavailable("always down");
+          handled.push(m.i);
+        },
+      });
+      await waitFor(() => handled.length >= 3, waitMs, "the records after the failures");
+      expect(handled).toEqual([0, 2, 4]);
+      expect(attempts.get(1)).toBe(1);
+      expect(attempts.get(3)).toBe(2);
     });
 
     it("retries a transient error in place, keeping the partition's order", async () => {

@@ -45,8 +45,12 @@ export interface HandlerContext {
 export interface SubscribeOptions {
   groupId: string;
   topic: string;
-  /** Where dead letters go; they carry headers dlq.topic, dlq.partition, dlq.offset, dlq.error, dlq.attempts. */
-  deadLetterTopic: string;
+  /**
+   * Where dead letters go; they carry headers dlq.topic, dlq.partition, dlq.offset, dlq.error, dlq.attempts.
+   * Without one (fan-out listeners whose failure says nothing about the record), a record the handler
+   * gives up on is logged and skipped.
+   */
+  deadLetterTopic?: string;
   retry?: Partial<RetryPolicy>;
   /**
    * Called once per record; records of one key strictly in order (at most one at a time), records
@@ -62,9 +66,15 @@ export interface SubscribeOptions {
   drainTimeoutMs?: number;
   /**
    * Where a group with no committed offset starts. "earliest" (default) for stage workers;
-   * "latest" for fan-out listeners (e.g. progress instances) that take their history from the store.
+   * "latest" for fan-out listeners (e.g. progress instances) that take their history from the store:
+   * every record published after subscribe() resolved is delivered, none from before it was called.
    */
   startFrom?: "earliest" | "latest";
+  /**
+   * A per-process listener group: offsets are never committed, and stop() deletes the group (Kafka) or
+   * its offsets directory (embedded), so restarts leave no groups behind. Use with startFrom "latest".
+   */
+  ephemeral?: boolean;
   /**
    * How many records of one partition may be in the handler at once (never two of one key).
    * Default 1: one at a time, in partition order. Offsets are committed up to the first

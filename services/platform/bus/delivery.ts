@@ -2,6 +2,7 @@
 // (the partition waits, so per-key order holds), dead-letter non-retriable or exhausted failures,
 // and stop without committing when the work was aborted (revoked partition or stopping consumer).
 import { isRetriable } from "../errors.ts";
+import { logger } from "../log.ts";
 import {
   type BusRecord,
   backoffMs,
@@ -13,7 +14,9 @@ import {
   type SubscribeOptions,
 } from "./bus.ts";
 
-export type Outcome = "done" | "dead-lettered" | "aborted";
+export type Outcome = "done" | "dead-lettered" | "skipped" | "aborted";
+
+const log = logger("bus");
 
 export function resolvePolicy(retry: Partial<RetryPolicy> | undefined): RetryPolicy {
   const policy = { ...DEFAULT_RETRY, ...retry };
@@ -81,8 +84,11 @@ export interface DeliverOptions {
   heartbeat: HandlerContext["heartbeat"];
   /** Recorded in the dlq.group header. */
   groupId?: string;
-  /** Publishes the dead letter; failures here are retried with backoff until it succeeds or the work is aborted. */
-  deadLetter(record: OutgoingRecord): Promise<void>;
+  /**
+   * Publishes the dead letter; failures here are retried with backoff until it succeeds or the work is aborted.
+   * Absent (a subscription without a dead-letter topic): the record is logged and skipped.
+   */
+  deadLetter?: (record: OutgoingRecord) => Promise<void>;
   random?: () => number;
 }
 
@@ -101,6 +107,16 @@ export async function deliver(record: BusRecord, options: DeliverOptions): Promi
       if (signal.aborted) return "aborted";
       if (!isRetriable(error) || attempt >= policy.maxAttempts) {
         const letter = deadLetterOf(record, error, attempt, options.groupId);
+        if (!options.deadLetter) {
+          log.warn("handler gave up on a record; skipped (no dead-letter topic)", {
+            group: options.groupId,
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            error: letter.headers?.[DLQ_HEADERS.error],
+          });
+          return "skipped";
+        }
         for (let tries = 1; ; tries++) {
           try {
             await options.deadLetter(letter);

@@ -180,7 +180,7 @@ export class EmbeddedBus implements EventBus {
     this.checkOpen();
     checkName("group", options.groupId);
     const topic = this.topic(options.topic);
-    if (!this.topics.has(options.deadLetterTopic)) {
+    if (options.deadLetterTopic && !this.topics.has(options.deadLetterTopic)) {
       await this.ensureTopics([
         {
           name: options.deadLetterTopic,
@@ -190,11 +190,11 @@ export class EmbeddedBus implements EventBus {
       ]);
     }
     const policy = resolvePolicy(options.retry);
-    const groupKey = `${options.groupId}\u0000${options.topic}`;
-    let group = this.groups.get(groupKey);
+    const key = groupKey(options.groupId, options.topic);
+    let group = this.groups.get(key);
     if (!group) {
-      group = await Group.load(this, options.groupId, topic);
-      this.groups.set(groupKey, group);
+      group = await Group.load(this, options, topic);
+      this.groups.set(key, group);
     }
     const member = new Member(options, policy, group);
     this.subscriptions.add(member);
@@ -218,6 +218,11 @@ export class EmbeddedBus implements EventBus {
 
   private checkOpen(): void {
     if (this.closed) throw new DocmeshError("precondition", "the embedded bus is closed");
+  }
+
+  /** @internal An ephemeral group whose last member left: a later subscribe starts afresh. */
+  forgetGroup(groupId: string, topic: string): void {
+    this.groups.delete(groupKey(groupId, topic));
   }
 
   /** @internal */
@@ -249,15 +254,21 @@ class Group {
     readonly topic: Topic,
     /** Committed next offset per partition. */
     readonly offsets: number[],
+    /** Offsets stay in memory only; the group's directory is removed when its last member leaves. */
+    readonly ephemeral: boolean,
   ) {
     this.written = [...offsets];
   }
 
-  static async load(bus: EmbeddedBus, groupId: string, topic: Topic): Promise<Group> {
+  /** A group without committed offsets starts at 0, or at the current end for startFrom "latest". */
+  static async load(bus: EmbeddedBus, options: SubscribeOptions, topic: Topic): Promise<Group> {
+    const { groupId } = options;
     const raw = await readFile(bus.offsetsPath(groupId, topic.spec.name), "utf8").catch(() => "{}");
     const saved = JSON.parse(raw) as Record<string, number>;
-    const offsets = topic.logs.map((log, p) => Math.min(saved[String(p)] ?? 0, log.endOffset));
-    return new Group(bus, groupId, topic, offsets);
+    const offsets = topic.logs.map((log, p) =>
+      Math.min(saved[String(p)] ?? (options.startFrom === "latest" ? log.endOffset : 0), log.endOffset),
+    );
+    return new Group(bus, groupId, topic, offsets, options.ephemeral === true);
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
@@ -282,6 +293,10 @@ class Group {
       for (const [p] of mine) this.workers.delete(p);
       this.members = this.members.filter((m) => m !== member);
       await this.rebalance();
+      if (this.ephemeral && this.members.length === 0) {
+        await rm(join(this.bus.directory, "groups", this.groupId), { recursive: true, force: true });
+        this.bus.forgetGroup(this.groupId, this.topic.spec.name);
+      }
     });
   }
 
@@ -312,6 +327,7 @@ class Group {
   /** Persist offsets[partition] = next; concurrent commits of several partitions share one atomic write. */
   async commit(partition: number, next: number): Promise<void> {
     this.offsets[partition] = next;
+    if (this.ephemeral) return;
     while (this.written[partition] !== this.offsets[partition]) {
       if (!this.writing) {
         const snapshot = [...this.offsets];
@@ -357,6 +373,7 @@ class Worker {
 
   private async run(): Promise<void> {
     const { options, policy } = this.member;
+    const { deadLetterTopic } = options;
     const log = logAt(this.group.topic, this.partition);
     const topicName = this.group.topic.spec.name;
     let next = this.group.offsets[this.partition] ?? 0;
@@ -384,7 +401,9 @@ class Worker {
               groupId: options.groupId,
               signal: this.work.signal,
               heartbeat: async () => {},
-              deadLetter: (letter) => this.group.bus.publish(options.deadLetterTopic, [letter]),
+              deadLetter: deadLetterTopic
+                ? (letter) => this.group.bus.publish(deadLetterTopic, [letter])
+                : undefined,
             }),
           );
           if (Date.now() - lastCommit >= this.group.bus.commitIntervalMs) {
@@ -422,6 +441,8 @@ class Worker {
     await this.done;
   }
 }
+
+const groupKey = (groupId: string, topic: string): string => `${groupId}\u0000${topic}`;
 
 function alive(pid: number): boolean {
   try {

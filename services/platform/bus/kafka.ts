@@ -28,6 +28,7 @@ import {
   type Producer,
 } from "kafkajs";
 import { DocmeshError, unavailable } from "../errors.ts";
+import { logger } from "../log.ts";
 import type {
   BusRecord,
   EventBus,
@@ -65,6 +66,8 @@ interface PendingPublish {
   resolve(): void;
   reject(error: unknown): void;
 }
+
+const log = logger("kafka-bus");
 
 const isRebalancing = (e: unknown): boolean => {
   const type = (e as { type?: string } | undefined)?.type;
@@ -329,7 +332,7 @@ export class KafkaBus implements EventBus {
     await this.connect();
     const partitions = await this.partitionsOf(options.topic);
     if (partitions === 0) throw new DocmeshError("not_found", `topic ${options.topic} does not exist`);
-    if ((await this.partitionsOf(options.deadLetterTopic)) === 0) {
+    if (options.deadLetterTopic && (await this.partitionsOf(options.deadLetterTopic)) === 0) {
       await this.ensureTopics([{ name: options.deadLetterTopic, partitions, retentionMs: -1 }]);
     }
     const sub = new KafkaSubscription(this, options);
@@ -341,6 +344,32 @@ export class KafkaBus implements EventBus {
         await sub.stop();
       },
     };
+  }
+
+  /**
+   * Where a "latest" subscription starts: the end offset of each partition the group has no committed
+   * offset for (all of them for an ephemeral group), read before the group is joined.
+   */
+  async startOffsets(options: SubscribeOptions): Promise<Map<number, string>> {
+    await this.connect();
+    const ends = await this.admin.fetchTopicOffsets(options.topic);
+    const committed = new Set<number>();
+    if (!options.ephemeral) {
+      const [mine] = await this.admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] });
+      for (const p of mine?.partitions ?? []) if (Number(p.offset) >= 0) committed.add(p.partition);
+    }
+    return new Map(ends.filter((e) => !committed.has(e.partition)).map((e) => [e.partition, e.high]));
+  }
+
+  /** Removes an (empty) consumer group; a group the broker already dropped is fine. */
+  async deleteGroup(groupId: string): Promise<void> {
+    await this.connect();
+    await this.admin.deleteGroups([groupId]).catch((error: unknown) => {
+      const results = (error as { groups?: { errorCode: number; error?: { type?: string } }[] }).groups;
+      if (results?.every((g) => g.errorCode === 0 || g.error?.type === "GROUP_ID_NOT_FOUND")) return;
+      // Not fatal: an empty group without offsets expires on the broker by itself.
+      log.warn("could not delete consumer group", { groupId, error });
+    });
   }
 
   async close(): Promise<void> {
@@ -377,15 +406,25 @@ class KafkaSubscription {
   }
 
   async start(): Promise<void> {
+    const { topic } = this.options;
+    // "latest" means: from the end offsets as they are now. Left to kafkajs, the end would be read at
+    // the first fetch, after subscribe() resolved, and records published in between would be skipped.
+    const startAt =
+      this.options.startFrom === "latest" ? await this.bus.startOffsets(this.options) : undefined;
     const joined = new Promise<void>((resolve) => {
-      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
         off();
+        // Emitted before the first fetch; with autoCommit off a seek only sets the fetch position.
+        for (const partition of payload.memberAssignment[topic] ?? []) {
+          const offset = startAt?.get(partition);
+          if (offset !== undefined) this.consumer.seek({ topic, partition, offset });
+        }
         resolve();
       });
       setTimeout(resolve, this.bus.options.joinTimeoutMs ?? 30_000).unref();
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
+    await this.consumer.subscribe({ topics: [topic], fromBeginning: this.options.startFrom !== "latest" });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -404,6 +443,7 @@ class KafkaSubscription {
     isStale,
   }: Parameters<NonNullable<Parameters<Consumer["run"]>[0]>["eachBatch"] & {}>[0]): Promise<void> {
     const { topic, partition } = batch;
+    const { deadLetterTopic } = this.options;
     const policy = resolvePolicy(this.options.retry);
     const work = new AbortController();
     this.inFlight.add(work);
@@ -418,7 +458,8 @@ class KafkaSubscription {
       const offset = window.committable();
       if (offset === undefined || offset === committed) return;
       resolveOffset((BigInt(offset) - 1n).toString());
-      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+      if (!this.options.ephemeral)
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
       committed = offset;
       lastCommit = Date.now();
     };
@@ -444,7 +485,9 @@ class KafkaSubscription {
               groupId: this.options.groupId,
               signal: work.signal,
               heartbeat: beat,
-              deadLetter: (letter) => this.bus.publish(this.options.deadLetterTopic, [letter]),
+              deadLetter: deadLetterTopic
+                ? (letter) => this.bus.publish(deadLetterTopic, [letter])
+                : undefined,
             }),
           ),
         );
@@ -479,6 +522,7 @@ class KafkaSubscription {
       } finally {
         clearTimeout(timer);
       }
+      if (this.options.ephemeral) await this.bus.deleteGroup(this.options.groupId);
     })();
     return this.stopping;
   }

@@ -6,6 +6,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { DocumentStatus } from "../../../gen/docmesh/document/v1/document_pb.ts";
 import { type DocumentEvent, DocumentEventSchema } from "../../../gen/docmesh/events/v1/document_event_pb.ts";
+import { eventHeaders } from "../events/records.ts";
 import { batchName } from "./rows.ts";
 import type { SqlExecutor } from "./sql.ts";
 
@@ -45,7 +46,8 @@ export async function appendEvent(
     payload,
   });
   const bytes = toBinary(DocumentEventSchema, event);
-  const outboxHeaders: Record<string, string> = { "correlation-id": target.correlation_id, ...headers };
+  // The relay publishes these headers as they are: the same ones eventRecord() builds.
+  const outboxHeaders: Record<string, string> = { ...eventHeaders(event), ...headers };
   await tx.query("INSERT INTO outbox (document_id, topic, payload, headers) VALUES ($1, $2, $3, $4)", [
     target.id,
     topic,
