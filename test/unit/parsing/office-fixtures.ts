@@ -140,7 +140,8 @@ export function pptx(slides: SlideInput[]): Uint8Array {
 /** A cell: a string (shared), or a typed cell written as is. */
 export type CellInput =
   | string
-  | { n: string }
+  /** A number; `style` indexes the cell formats of XLSX_STYLES. */
+  | { n: string; style?: number }
   | { b: boolean }
   | { inline: string }
   | { formula: string; str: string }
@@ -157,6 +158,12 @@ export interface SheetInput {
   /** Write the worksheet with an `x:` namespace prefix (as the .NET Open XML SDK does). */
   prefixed?: boolean;
 }
+
+/**
+ * Cell formats: 0 General, 1 the built-in short date (14), 2 a custom date and time, 3 a number
+ * with a quoted "days" suffix (not a date), 4 a coloured number (not a date).
+ */
+const XLSX_STYLES = `${XML}<styleSheet xmlns="${S}"><numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd\\ hh:mm"/><numFmt numFmtId="165" formatCode="#,##0.00 &quot;days&quot;"/><numFmt numFmtId="166" formatCode="[Red]0.00"/></numFmts><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs><cellXfs count="5"><xf numFmtId="0" xfId="0"/><xf numFmtId="14" xfId="0" applyNumberFormat="1"/><xf numFmtId="164" xfId="0" applyNumberFormat="1"/><xf numFmtId="165" xfId="0" applyNumberFormat="1"/><xf numFmtId="166" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`;
 
 /**
  * An XLSX with a shared string table (entry 0 is rich text with a phonetic guide, which is not
@@ -179,7 +186,7 @@ export function xlsx(sheets: SheetInput[]): Uint8Array {
     if (typeof cell === "string")
       return `<${x}c r="${ref}" t="s"><${x}v>${sharedIndex(cell)}</${x}v></${x}c>`;
     if ("rich" in cell) return `<${x}c r="${ref}" t="s"><${x}v>0</${x}v></${x}c>`;
-    if ("n" in cell) return `<${x}c r="${ref}" s="1"><${x}v>${cell.n}</${x}v></${x}c>`;
+    if ("n" in cell) return `<${x}c r="${ref}" s="${cell.style ?? 0}"><${x}v>${cell.n}</${x}v></${x}c>`;
     if ("b" in cell) return `<${x}c r="${ref}" t="b"><${x}v>${cell.b ? 1 : 0}</${x}v></${x}c>`;
     if ("inline" in cell)
       return `<${x}c r="${ref}" t="inlineStr"><${x}is><${x}t>${esc(cell.inline)}</${x}t></${x}is></${x}c>`;
@@ -217,6 +224,7 @@ export function xlsx(sheets: SheetInput[]): Uint8Array {
           "/xl/sharedStrings.xml",
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
         ],
+        ["/xl/styles.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"],
       ]),
     },
     { name: "_rels/.rels", data: rels([{ id: "rId1", type: "officeDocument", target: "xl/workbook.xml" }]) },
@@ -233,8 +241,10 @@ export function xlsx(sheets: SheetInput[]): Uint8Array {
           target: `/xl/worksheets/${file(i)}`,
         })),
         { id: "rId1", type: "sharedStrings", target: "sharedStrings.xml" },
+        { id: "rId2", type: "styles", target: "styles.xml" },
       ]),
     },
+    { name: "xl/styles.xml", data: XLSX_STYLES },
     ...sheetParts.reverse(),
     { name: "xl/sharedStrings.xml", data: sst },
   ]);

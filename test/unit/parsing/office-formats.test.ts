@@ -7,6 +7,7 @@ import {
   SUPPORTED_MEDIA_TYPES,
   sniffMediaType,
 } from "../../../services/platform/parsing/sniff.ts";
+import { excelSerialDate } from "../../../services/platform/parsing/xlsx-dates.ts";
 import { buildZip } from "./fixtures.ts";
 import { odf, pptx, xlsx } from "./office-fixtures.ts";
 
@@ -54,6 +55,19 @@ const WORKBOOK = [
     rows: [
       ["Name", "Phone"],
       ["Ada", { n: "5550100" }],
+    ],
+  },
+  {
+    name: "Dates",
+    rows: [
+      [
+        { n: "46082", style: 1 },
+        { n: "46082.604166666664", style: 2 },
+        { n: "0.5", style: 2 },
+        { n: "12.5", style: 3 },
+        { n: "46082", style: 4 },
+        { n: "59", style: 1 },
+      ],
     ],
   },
 ];
@@ -109,7 +123,7 @@ describe("XLSX", () => {
 
   it("gives one page per sheet in workbook order: the name, then rows of tab-separated cells", async () => {
     const doc = await parseDocument(xlsx(WORKBOOK), MEDIA_TYPES.xlsx, budget);
-    expect(doc.pageCount).toBe(3);
+    expect(doc.pageCount).toBe(4);
     expect(doc.pages[0]).toBe(
       [
         "Budget 2026",
@@ -122,6 +136,16 @@ describe("XLSX", () => {
     expect(doc.pages[1]).toBe(""); // an empty sheet keeps its place
     expect(doc.pages[2]).toBe("Contacts\nName\tPhone\nAda\t5550100"); // an `x:`-prefixed worksheet
     expect(doc.text).not.toContain("SUM(");
+    // Date-styled numbers as ISO 8601 (1900 system, with its fictitious 1900-02-29 at serial 60).
+    expect(doc.pages[3]).toBe("Dates\n2026-03-01\t2026-03-01 14:30\t12:00\t12.5\t46082\t1900-02-28");
+  });
+
+  it("converts serial day numbers in both date systems", () => {
+    expect(excelSerialDate(1, false)).toBe("1900-01-01");
+    expect(excelSerialDate(61, false)).toBe("1900-03-01");
+    expect(excelSerialDate(44562.75, false)).toBe("2022-01-01 18:00");
+    expect(excelSerialDate(0, true)).toBe("1904-01-01");
+    expect(excelSerialDate(43100, true)).toBe("2022-01-01");
   });
 
   it("a sheet that inflates past the budget → decompression_bomb (declared or lying sizes)", async () => {
