@@ -16,7 +16,6 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, extname, join, resolve } from "node:path";
-import { embedText } from "../services/platform/ai/builtin/index.ts";
 import { EmbeddedSearchIndex, type TextConfig } from "../services/platform/index/embedded.ts";
 import { OpenSearchIndex } from "../services/platform/index/opensearch.ts";
 import type {
@@ -410,91 +409,8 @@ function chunkText(text: string, size = 1000): string[] {
   return chunks;
 }
 
-async function loadCorpus(root: string): Promise<IndexedDocument[]> {
-  const { parseDocument, sniffMediaType, DEFAULT_PARSE_BUDGET, closeParsers } = await import(
-    "../services/platform/parsing/parser.ts"
-  );
-  const docsDir = join(root, "docs");
-  const documents: IndexedDocument[] = [];
-  for (const file of readdirSync(docsDir).sort()) {
-    const bytes = new Uint8Array(readFileSync(join(docsDir, file)));
-    let text = "";
-    try {
-      const mediaType = sniffMediaType(bytes, file);
-      if (!mediaType) throw new Error("unsupported media type");
-      text = (await parseDocument(bytes, mediaType, DEFAULT_PARSE_BUDGET)).text;
-    } catch (error) {
-      const transcript = join(root, "truth_text", `${basename(file, extname(file))}.txt`);
-      if (existsSync(transcript)) text = readFileSync(transcript, "utf8");
-      else console.log(`  (no text for ${file}: ${(error as Error).message})`);
-    }
-    const title = (text.split("\n").find((line) => line.trim().length > 3) ?? file).trim().slice(0, 120);
-    documents.push({
-      tenant: "corpus",
-      documentId: `docs/${file}`,
-      fileName: file,
-      title,
-      category: "other",
-      status: "INDEXED",
-      batch: "corpus",
-      createTime: new Date(),
-      fieldsText: "",
-      chunks: chunkText(text).map((chunk, ordinal) => ({
-        ordinal,
-        text: chunk,
-        embedding: embedText(chunk),
-      })),
-    });
-  }
-  await closeParsers();
-  return documents;
-}
-
-async function corpusCheck(args: Args): Promise<void> {
-  const root = resolve(process.env.DOCMESH_CORPUS ?? "../shared/corpus");
-  console.log(`# corpus ranking check on ${root}`);
-  const t = performance.now();
-  const documents = await loadCorpus(root);
-  console.log(
-    `parsed, chunked and embedded ${documents.length} documents (${documents.reduce((n, d) => n + d.chunks.length, 0)} chunks) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-  );
-  const queries = readFileSync(join(root, "queries.jsonl"), "utf8")
-    .split("\n")
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as Query);
-  console.log("| engine | mode | recall@5 | MRR | per query (rank of first relevant) |");
-  console.log("|---|---|---:|---:|---|");
-  for (const engine of args.engines) {
-    const { index, cleanup } = await openEngine(engine);
-    try {
-      await index.ensure(DIMS);
-      await index.upsertMany(documents);
-      for (const mode of ["keyword", "semantic"] as const) {
-        let recall = 0;
-        let mrr = 0;
-        const ranks: string[] = [];
-        for (const q of queries) {
-          const hits =
-            mode === "keyword"
-              ? await index.keyword({ tenant: "corpus", filter: {}, limit: 10, text: q.query })
-              : await index.semantic({ tenant: "corpus", filter: {}, limit: 10, vector: embedText(q.query) });
-          const ids = hits.map((h) => h.documentId);
-          const first = ids.findIndex((id) => q.relevant.includes(id));
-          const top5 = ids.slice(0, 5).filter((id) => q.relevant.includes(id)).length;
-          recall += top5 / Math.min(5, q.relevant.length);
-          mrr += first >= 0 ? 1 / (first + 1) : 0;
-          ranks.push(`${q.id}:${first >= 0 ? first + 1 : "-"}`);
-        }
-        console.log(
-          `| ${engine} | ${mode} | ${(recall / queries.length).toFixed(3)} | ${(mrr / queries.length).toFixed(3)} | ${ranks.join(" ")} |`,
-        );
-      }
-    } finally {
-      await cleanup();
-    }
-  }
-}
-
 const args = parseArgs(process.argv.slice(2));
-if (args.mode === "corpus") await corpusCheck(args);
-else await latencyBench(args);
+if (args.mode === "corpus") {
+  console.log("corpus ranking moved to bench/eval-search.ts (real embeddings, per query type, hybrid)");
+  process.exitCode = 2;
+} else await latencyBench(args);

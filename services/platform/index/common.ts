@@ -6,6 +6,9 @@ import type { IndexedDocument, IndexQuery, SearchFilter } from "./search-index.t
 
 export const MAX_LIMIT = 1_000;
 
+/** The model id of an index prepared without one (and of indexes made before ids were stored). */
+export const UNNAMED_EMBEDDING_MODEL = "unnamed";
+
 export function checkTenant(tenant: string): string {
   if (typeof tenant !== "string" || tenant.length === 0) throw invalid("search index: tenant is required");
   return tenant;

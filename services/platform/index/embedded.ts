@@ -21,6 +21,7 @@ import {
   markedToHtml,
   normalizeCurrency,
   queryWords,
+  UNNAMED_EMBEDDING_MODEL,
 } from "./common.ts";
 import type { IndexedDocument, IndexHit, IndexQuery, SearchFilter, SearchIndex } from "./search-index.ts";
 
@@ -80,13 +81,13 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   /** Serialised: two concurrent first calls must not both create the schema. */
-  ensure(dimensions: number): Promise<void> {
-    const next = this.ensuring.catch(() => {}).then(() => this.ensureOnce(dimensions));
+  ensure(dimensions: number, embeddingModel = UNNAMED_EMBEDDING_MODEL): Promise<void> {
+    const next = this.ensuring.catch(() => {}).then(() => this.ensureOnce(dimensions, embeddingModel));
     this.ensuring = next;
     return next;
   }
 
-  private async ensureOnce(dimensions: number): Promise<void> {
+  private async ensureOnce(dimensions: number, embeddingModel: string): Promise<void> {
     if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16_000) {
       throw invalid("search index: dimensions must be an integer in [1, 16000]");
     }
@@ -115,10 +116,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const stored = new Map(meta.rows.map((row) => [row.key, row.value]));
     const storedDimensions = stored.get("dimensions");
     if (storedDimensions !== undefined) {
-      if (Number(storedDimensions) !== dimensions) {
-        throw precondition(
-          `search index at ${this.options.dataDir} holds ${storedDimensions}-dimension vectors, not ${dimensions}`,
-        );
+      const storedModel = stored.get("embedding_model") ?? UNNAMED_EMBEDDING_MODEL;
+      if (Number(storedDimensions) !== dimensions || storedModel !== embeddingModel) {
+        await this.switchModel(db, dimensions, embeddingModel, stored);
       }
       this.tsConfig = stored.get("ts_config") ?? this.tsConfig;
       this.dimensions = dimensions;
@@ -161,11 +161,83 @@ export class EmbeddedSearchIndex implements SearchIndex {
         CREATE INDEX chunks_tenant_create_time ON chunks (tenant, create_time);
       `);
       await tx.query(
-        "INSERT INTO index_meta (key, value) VALUES ('dimensions', $1), ('ts_config', $2), ('hnsw_m', $3), ('hnsw_ef_construction', $4)",
-        [String(dimensions), cfg, String(hnswM), String(hnswEf)],
+        "INSERT INTO index_meta (key, value) VALUES ('dimensions', $1), ('ts_config', $2), ('hnsw_m', $3), ('hnsw_ef_construction', $4), ('embedding_model', $5)",
+        [String(dimensions), cfg, String(hnswM), String(hnswEf), embeddingModel],
       );
     });
     this.dimensions = dimensions;
+  }
+
+  /**
+   * Another model (or size): every stored vector is dropped in one transaction, so no query ever
+   * compares old vectors with new ones. Keyword search keeps working; `reembed` restores semantic.
+   */
+  private async switchModel(
+    db: PGlite,
+    dimensions: number,
+    model: string,
+    stored: Map<string, string>,
+  ): Promise<void> {
+    const m = Number(stored.get("hnsw_m") ?? 12);
+    const ef = Number(stored.get("hnsw_ef_construction") ?? 40);
+    await this.run("switch embedding model", () =>
+      db.transaction(async (tx) => {
+        await tx.exec(`DROP INDEX IF EXISTS chunks_embedding;
+          UPDATE chunks SET embedding = NULL WHERE embedding IS NOT NULL;
+          ALTER TABLE chunks ALTER COLUMN embedding TYPE vector(${dimensions});
+          ${vectorIndexSql(m, ef)}`);
+        await tx.query(
+          "INSERT INTO index_meta (key, value) VALUES ('dimensions', $1), ('embedding_model', $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+          [String(dimensions), model],
+        );
+      }),
+    );
+  }
+
+  /** Chunks whose vector was dropped by a model change (see `reembed`). */
+  async pendingEmbeddings(): Promise<number> {
+    this.requireDimensions();
+    const db = await this.open();
+    const r = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM chunks WHERE embedding IS NULL AND ordinal >= 0",
+    );
+    return r.rows[0]?.n ?? 0;
+  }
+
+  /**
+   * Not part of the SearchIndex port: embeds again, with the current model, every chunk that has
+   * no vector (after a model change), `batchSize` chunks at a time. Returns the chunks embedded.
+   */
+  async reembed(embed: (texts: string[]) => Promise<Float32Array[]>, batchSize = 64): Promise<number> {
+    const dimensions = this.requireDimensions();
+    const db = await this.open();
+    let done = 0;
+    for (;;) {
+      const rows = await this.run("reembed", () =>
+        db.query<{ tenant: string; document_id: string; ordinal: number; body: string }>(
+          `SELECT tenant, document_id, ordinal, body FROM chunks WHERE embedding IS NULL AND ordinal >= 0
+            ORDER BY tenant, document_id, ordinal LIMIT $1`,
+          [batchSize],
+        ),
+      );
+      if (rows.rows.length === 0) return done;
+      const vectors = await embed(rows.rows.map((r) => r.body));
+      await this.run("reembed", () =>
+        db.transaction(async (tx) => {
+          for (const [i, r] of rows.rows.entries()) {
+            const v = vectors[i] as Float32Array;
+            if (v.length !== dimensions)
+              throw invalid(`search index: reembed got ${v.length} dimensions, not ${dimensions}`);
+            await tx.query(
+              "UPDATE chunks SET embedding = $4::vector WHERE tenant = $1 AND document_id = $2 AND ordinal = $3 AND embedding IS NULL",
+              [r.tenant, r.document_id, r.ordinal, vectorLiteral(v)],
+            );
+          }
+        }),
+      );
+      done += rows.rows.length;
+      this.changedSinceAnalyze += rows.rows.length;
+    }
   }
 
   async upsert(document: IndexedDocument): Promise<void> {

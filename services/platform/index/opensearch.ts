@@ -13,6 +13,7 @@ import {
   leadSnippet,
   normalizeCurrency,
   queryWords,
+  UNNAMED_EMBEDDING_MODEL,
 } from "./common.ts";
 import type { IndexedDocument, IndexHit, IndexQuery, SearchFilter, SearchIndex } from "./search-index.ts";
 
@@ -79,6 +80,7 @@ export class OpenSearchIndex implements SearchIndex {
   static mapping(
     dimensions: number,
     options: Pick<OpenSearchIndexOptions, "refreshInterval" | "hnsw"> = {},
+    embeddingModel = UNNAMED_EMBEDDING_MODEL,
   ): Json {
     return {
       settings: {
@@ -117,6 +119,7 @@ export class OpenSearchIndex implements SearchIndex {
       },
       mappings: {
         dynamic: "strict",
+        _meta: { embeddingModel },
         properties: {
           tenant: { type: "keyword" },
           documentId: { type: "keyword" },
@@ -147,7 +150,7 @@ export class OpenSearchIndex implements SearchIndex {
     };
   }
 
-  async ensure(dimensions: number): Promise<void> {
+  async ensure(dimensions: number, embeddingModel = UNNAMED_EMBEDDING_MODEL): Promise<void> {
     if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16_000) {
       throw invalid("search index: dimensions must be an integer in [1, 16000]");
     }
@@ -157,7 +160,7 @@ export class OpenSearchIndex implements SearchIndex {
         try {
           await this.client.indices.create({
             index: this.indexName,
-            body: OpenSearchIndex.mapping(dimensions, this.options) as never,
+            body: OpenSearchIndex.mapping(dimensions, this.options, embeddingModel) as never,
           });
         } catch (error) {
           if (
@@ -171,11 +174,14 @@ export class OpenSearchIndex implements SearchIndex {
         }
       }
       const mapping = await this.client.indices.getMapping({ index: this.indexName });
-      const properties = (mapping.body as Json)[this.indexName]?.mappings?.properties;
-      const existing = properties?.embedding?.dimension;
-      if (existing !== dimensions) {
+      const mappings = (mapping.body as Json)[this.indexName]?.mappings;
+      const existing = mappings?.properties?.embedding?.dimension;
+      const existingModel = mappings?._meta?.embeddingModel ?? UNNAMED_EMBEDDING_MODEL;
+      // A knn_vector's dimension is fixed at creation and the HNSW graph is built from the stored
+      // vectors: another model needs a new index (or dropping this one), never a mix.
+      if (existing !== dimensions || existingModel !== embeddingModel) {
         throw precondition(
-          `OpenSearch index ${this.indexName} holds ${existing ?? "no"}-dimension vectors, not ${dimensions}`,
+          `OpenSearch index ${this.indexName} holds ${existing ?? "no"}-dimension vectors of model ${existingModel}, not ${dimensions}-dimension vectors of ${embeddingModel}: index into a new index (or drop this one) and re-index`,
         );
       }
     });

@@ -57,7 +57,13 @@ export interface IndexHit {
 }
 
 export interface SearchIndex {
-  ensure(dimensions: number): Promise<void>;
+  /**
+   * Prepares the index for vectors of `dimensions` made by `embeddingModel` (an id; default
+   * UNNAMED_EMBEDDING_MODEL). Vectors of two models are never compared: an index holding another
+   * model's vectors is cleared of them by the embedded engine (its `reembed` fills them again) and
+   * refused by OpenSearch (`precondition`).
+   */
+  ensure(dimensions: number, embeddingModel?: string): Promise<void>;
   /** Idempotent: indexing the same document again replaces it. */
   upsert(document: IndexedDocument): Promise<void>;
   delete(tenant: string, documentId: string): Promise<void>;

@@ -1,28 +1,25 @@
 import type { ParsedDocument } from "../../parsing/types.ts";
 import type { AiProvider, Category, Classification, Extraction } from "../ai.ts";
 import { classify } from "./classifier.ts";
-import { DEFAULT_EMBEDDING_DIMENSIONS, embedText } from "./embedding.ts";
+import { DEFAULT_EMBEDDING_DIMENSIONS, DEFAULT_EMBEDDING_MODEL, embedTexts } from "./embedding.ts";
 import { extract } from "./extractor.ts";
 
-export interface BuiltinProviderOptions {
-  /** Embedding size; 384 by default (the size of common small sentence encoders, for index compatibility). */
-  embeddingDimensions?: number;
-}
+export type BuiltinProviderOptions = {};
 
 /**
  * The built-in AI provider: no server, no model download, deterministic.
  * - classify: a weighted multilingual feature model with a calibrated softmax;
  * - extract: label-anchored rules with normalised amounts/dates/currencies and per-field confidence;
- * - embed: feature-hashed word/bigram/char-3-gram vectors, L2-normalised (lexical, not semantic).
- * All methods are synchronous CPU work wrapped in promises; they take milliseconds per document.
+ * - embed: a pretrained multilingual sentence encoder (USE multilingual v3, 512 dimensions) in a
+ *   worker thread, installed by scripts/setup.sh (services/ai/embedding/).
+ * classify and extract are synchronous CPU work wrapped in promises; they take milliseconds per document.
  */
 export class BuiltinAiProvider implements AiProvider {
   readonly name = "builtin";
-  readonly embeddingDimensions: number;
+  readonly embeddingDimensions = DEFAULT_EMBEDDING_DIMENSIONS;
+  readonly embeddingModel = DEFAULT_EMBEDDING_MODEL;
 
-  constructor(options: BuiltinProviderOptions = {}) {
-    this.embeddingDimensions = options.embeddingDimensions ?? DEFAULT_EMBEDDING_DIMENSIONS;
-  }
+  constructor(_options: BuiltinProviderOptions = {}) {}
 
   async classify(doc: ParsedDocument): Promise<Classification> {
     return classify(doc);
@@ -33,7 +30,7 @@ export class BuiltinAiProvider implements AiProvider {
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
-    return texts.map((t) => embedText(t, this.embeddingDimensions));
+    return embedTexts(texts);
   }
 }
 

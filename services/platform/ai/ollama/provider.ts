@@ -84,6 +84,8 @@ export class OllamaAiProvider implements AiProvider {
   readonly client: OllamaClient;
   readonly model: string;
   readonly embedModel: string;
+  /** The search index's record of which model made its vectors. */
+  readonly embeddingModel: string;
   private readonly maxInputChars: number;
   private readonly classificationConfidence: number;
   private readonly embedBatch: number;
@@ -94,6 +96,7 @@ export class OllamaAiProvider implements AiProvider {
     this.client = new OllamaClient(options);
     this.model = options.model ?? "gemma3-270m";
     this.embedModel = options.embedModel ?? "all-minilm";
+    this.embeddingModel = `ollama/${this.embedModel}`;
     this.embeddingDimensions = options.embeddingDimensions ?? 384;
     this.maxInputChars = options.maxInputChars ?? 1000;
     this.classificationConfidence = options.classificationConfidence ?? 0.3;
