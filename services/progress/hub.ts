@@ -18,11 +18,14 @@ export class ProgressHub {
   private readonly byDocument = new Map<string, Set<Listener>>();
   private readonly byBatch = new Map<string, Set<Listener>>();
   private subscription?: Subscription;
+  /** This process's listener group (ephemeral: gone after stop()). */
+  readonly groupId = `docmesh.progress.${randomUUID()}`;
 
-  async start(bus: EventBus, decoder: EventDecoder): Promise<void> {
+  /** `topic` is the lifecycle topic; tests pass their own so they never feed the pipeline. */
+  async start(bus: EventBus, decoder: EventDecoder, topic = DOCUMENT_EVENTS_TOPIC): Promise<void> {
     this.subscription = await bus.subscribe({
-      groupId: `docmesh.progress.${randomUUID()}`,
-      topic: DOCUMENT_EVENTS_TOPIC,
+      groupId: this.groupId,
+      topic,
       startFrom: "latest",
       ephemeral: true,
       retry: { maxAttempts: 1 },
