@@ -2,12 +2,17 @@
 
 import { availableParallelism } from "node:os";
 import { rateLimitInterceptor, rateLimitOptions } from "../gateway/rate-limit.ts";
+import {
+  unauthenticatedLimitInterceptor,
+  unauthenticatedLimitOptions,
+} from "../gateway/unauthenticated-limit.ts";
 import { type App, startApi } from "./app.ts";
 import { classifierStage } from "./classifier/classify-stage.ts";
 import { extractorStage } from "./extractor/extract-stage.ts";
 import { indexerStage } from "./indexer/index-stage.ts";
 import { ingestionHandlers } from "./ingestion/handlers.ts";
 import { Ingestion } from "./ingestion/ingest.ts";
+import { startUploadSweeper } from "./ingestion/upload-sweep.ts";
 import { metadataHandlers } from "./metadata/handlers.ts";
 import { runStage } from "./pipeline/stage-worker.ts";
 import { openPlatform, type Platform } from "./platform/adapters.ts";
@@ -41,6 +46,7 @@ export async function run(config: Config, roles: readonly Role[]): Promise<Runni
   const app = has("api")
     ? await startApi(config, {
         interceptors: [
+          unauthenticatedLimitInterceptor(unauthenticatedLimitOptions(config)),
           authInterceptor({
             mode: config.auth,
             defaultTenant: config.defaultTenant,
@@ -100,6 +106,7 @@ export async function run(config: Config, roles: readonly Role[]): Promise<Runni
   }
 
   let hub: ProgressHub | undefined;
+  let sweeper: ReturnType<typeof startUploadSweeper> | undefined;
   if (app) {
     hub = new ProgressHub();
     await hub.start(bus, codec);
@@ -111,6 +118,7 @@ export async function run(config: Config, roles: readonly Role[]): Promise<Runni
       { maxUploadBytes: config.maxUploadBytes, presignExpirySeconds: 15 * 60 },
       committed,
     );
+    sweeper = startUploadSweeper(blobs, platform.uploads);
     app.bind(
       {
         ingestion: ingestionHandlers(ingestion),
@@ -134,6 +142,7 @@ export async function run(config: Config, roles: readonly Role[]): Promise<Runni
     hub,
     async stop() {
       await app?.stop();
+      await sweeper?.stop();
       for (const subscription of subscriptions) await subscription.stop();
       await hub?.stop();
       await relay?.stop();

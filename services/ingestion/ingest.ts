@@ -1,11 +1,16 @@
 // Accepting documents: checks before anything is stored, dedup per tenant,
 // the original into object storage, then the row and its event in one transaction.
+//
+// Signed uploads never write an original. Their URL names the upload's own staging key
+// (staging/<upload id>); CompleteUpload copies the staged bytes to the write-once key
+// originals/<upload id> and verifies that copy, so a URL used again later only rewrites a dead
+// staging key, which upload-sweep.ts deletes once the URL has expired.
 import { createHash, randomUUID } from "node:crypto";
 import type { Batch, Document } from "../../gen/docmesh/document/v1/document_pb.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
-import { exhausted, invalid, notFound, precondition } from "../platform/errors.ts";
+import { DocmeshError, exhausted, invalid, notFound, precondition } from "../platform/errors.ts";
 import type { DocumentStore } from "../platform/store/document-store.ts";
-import type { UploadStore } from "../platform/store/upload-store.ts";
+import type { UploadRow, UploadStore } from "../platform/store/upload-store.ts";
 import { checkedMediaType } from "./media-type.ts";
 
 export interface IngestionLimits {
@@ -29,6 +34,29 @@ export interface Accepted {
 
 const idOf = (name: string) => name.slice(name.indexOf("/") + 1);
 const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+export const STAGING_PREFIX = "staging";
+const originalKeyOf = (id: string) => `originals/${id}`;
+/** Media types are sniffed from the first bytes only (see platform/parsing/sniff.ts). */
+const SNIFF_BYTES = 64 * 1024;
+
+interface Digest {
+  size: number;
+  sha256: string;
+  head: Uint8Array;
+}
+
+/** Size, sha256 and the first SNIFF_BYTES of a stream, holding no more than that in memory. */
+async function digestOf(chunks: AsyncIterable<Uint8Array>): Promise<Digest> {
+  const hash = createHash("sha256");
+  const head = new Uint8Array(SNIFF_BYTES);
+  let size = 0;
+  for await (const chunk of chunks) {
+    if (size < SNIFF_BYTES) head.set(chunk.subarray(0, SNIFF_BYTES - size), size);
+    size += chunk.byteLength;
+    hash.update(chunk);
+  }
+  return { size, sha256: hash.digest("hex"), head: head.subarray(0, Math.min(size, SNIFF_BYTES)) };
+}
 
 export class Ingestion {
   constructor(
@@ -42,9 +70,11 @@ export class Ingestion {
 
   async upload(input: UploadInput): Promise<Accepted> {
     if (input.content.length > this.limits.maxUploadBytes) {
+      // Not a rate limit (those carry Retry-After): the same call will never fit, so say what will.
       throw exhausted(
         `"${input.fileName}" is ${input.content.length} bytes; one-call uploads are limited to ` +
-          `${this.limits.maxUploadBytes} bytes (DOCMESH_MAX_UPLOAD_BYTES). Use CreateUpload for larger files.`,
+          `${this.limits.maxUploadBytes} bytes (DOCMESH_MAX_UPLOAD_BYTES), so retrying will not help. ` +
+          "Use CreateUpload for larger files.",
       );
     }
     const mediaType = checkedMediaType(input.content, input.fileName, input.declaredMediaType);
@@ -54,7 +84,7 @@ export class Ingestion {
     const batchId = await this.batchIdOf(input.tenant, input.batch);
 
     const id = randomUUID();
-    const objectKey = `originals/${id}`;
+    const objectKey = originalKeyOf(id);
     await this.blobs.put(objectKey, input.content, mediaType);
     const accepted = await this.store.createDocument({
       id,
@@ -78,7 +108,7 @@ export class Ingestion {
     if (existing) return { name: "", uploadUrl: "", expireTime: new Date(), existingDocument: existing };
     const batchId = await this.batchIdOf(input.tenant, input.batch);
     const id = randomUUID();
-    const objectKey = `originals/${id}`;
+    const stagingKey = `${STAGING_PREFIX}/${id}`;
     const expireTime = new Date(Date.now() + this.limits.presignExpirySeconds * 1000);
     await this.uploads.create({
       id,
@@ -89,47 +119,100 @@ export class Ingestion {
       declared_media_type: input.declaredMediaType,
       batch_id: batchId,
       correlation_id: input.correlationId || randomUUID(),
-      object_key: objectKey,
+      object_key: stagingKey,
       expire_time: expireTime,
     });
-    const uploadUrl = await this.blobs.presignPut(objectKey, this.limits.presignExpirySeconds);
+    const uploadUrl = await this.blobs.presignPut(
+      stagingKey,
+      this.limits.presignExpirySeconds,
+      input.sizeBytes,
+    );
     return { name: `uploads/${id}`, uploadUrl, expireTime, existingDocument: undefined };
   }
 
-  /** Verifies what the client PUT; idempotent once it succeeded. */
+  /**
+   * Verifies what the client PUT and accepts it; idempotent once it succeeded. Bytes that fail
+   * the checks are deleted, so the client can PUT again while the URL is valid.
+   */
   async completeUpload(tenant: string, name: string): Promise<Accepted> {
     const upload = await this.uploads.get(tenant, idOf(name));
     if (!upload) throw notFound(`${name} not found`);
     if (upload.document_id)
       return { document: await this.store.getDocument(tenant, upload.document_id), duplicate: false };
-    const info = await this.blobs.stat(upload.object_key);
-    if (!info) throw precondition(`${name}: nothing was uploaded yet; PUT the bytes to the upload URL first`);
-    if (info.size !== upload.size_bytes) {
-      throw precondition(`${name}: ${info.size} bytes arrived but ${upload.size_bytes} were announced`);
-    }
-    const content = await this.blobs.get(upload.object_key);
-    const sha256 = sha256Hex(content);
-    if (sha256 !== upload.sha256) {
+    const staged = await this.blobs.stat(upload.object_key);
+    if (!staged && upload.expire_time.getTime() < Date.now()) {
       throw precondition(
-        `${name}: the uploaded bytes have sha256 ${sha256}, not the announced ${upload.sha256}`,
+        `${name} expired at ${upload.expire_time.toISOString()}; start again with CreateUpload`,
       );
     }
-    const mediaType = checkedMediaType(content, upload.file_name, upload.declared_media_type);
+    if (!staged)
+      throw precondition(`${name}: nothing was uploaded yet; PUT the bytes to the upload URL first`);
+    if (staged.size !== upload.size_bytes) {
+      await this.discardStaged(upload);
+      throw precondition(
+        `${name}: ${staged.size} bytes arrived but ${upload.size_bytes} were announced; ` +
+          "they were discarded, PUT the announced bytes again",
+      );
+    }
+
+    // Snapshot first, verify the snapshot: what is verified is exactly what is kept, whatever
+    // is PUT to the staging key meanwhile. A snapshot left by an earlier, interrupted call is
+    // verified the same way.
+    const objectKey = originalKeyOf(upload.id);
+    await this.blobs.copyNew(upload.object_key, objectKey).catch((error: unknown) => {
+      if (!(error instanceof DocmeshError && error.kind === "already_exists")) throw error;
+    });
+    let mediaType: string;
+    try {
+      mediaType = await this.verifiedMediaType(name, upload, objectKey);
+    } catch (error) {
+      // Bytes that can never be accepted go; after a mere read failure the snapshot stays for a retry.
+      if (error instanceof DocmeshError && !error.retriable) await this.blobs.delete(objectKey);
+      throw error;
+    }
+
     const accepted = await this.store.createDocument({
-      id: idOf(upload.object_key),
+      id: upload.id,
       tenant,
       fileName: upload.file_name,
       mediaType,
-      sizeBytes: content.length,
-      sha256,
+      sizeBytes: upload.size_bytes,
+      sha256: upload.sha256,
       batchId: upload.batch_id,
       correlationId: upload.correlation_id,
-      objectKey: upload.object_key,
+      objectKey,
     });
-    await this.uploads.markCompleted(upload.id, idOf(accepted.document.name));
-    if (accepted.duplicate) await this.blobs.delete(upload.object_key);
-    else this.committed();
+    const documentId = idOf(accepted.document.name);
+    await this.uploads.markCompleted(upload.id, documentId);
+    await this.discardStaged(upload);
+    // A concurrent CompleteUpload of this same upload created the document: the original is ours.
+    if (documentId === upload.id) {
+      if (!accepted.duplicate) this.committed();
+      return { document: accepted.document, duplicate: false };
+    }
+    await this.blobs.delete(objectKey); // the tenant already had these bytes as another document
     return accepted;
+  }
+
+  /** Hashes the copy as a stream; a mismatch deletes the staged bytes too. */
+  private async verifiedMediaType(name: string, upload: UploadRow, objectKey: string): Promise<string> {
+    const digest = await digestOf(await this.blobs.read(objectKey));
+    const problem =
+      digest.size !== upload.size_bytes
+        ? `${digest.size} bytes arrived but ${upload.size_bytes} were announced`
+        : digest.sha256 !== upload.sha256
+          ? `the uploaded bytes have sha256 ${digest.sha256}, not the announced ${upload.sha256}`
+          : undefined;
+    if (problem) {
+      await this.discardStaged(upload);
+      throw precondition(`${name}: ${problem}; they were discarded, PUT the announced bytes again`);
+    }
+    return checkedMediaType(digest.head, upload.file_name, upload.declared_media_type);
+  }
+
+  /** Uploads created before staging keys existed had their URL write the original itself. */
+  private async discardStaged(upload: UploadRow): Promise<void> {
+    if (upload.object_key !== originalKeyOf(upload.id)) await this.blobs.delete(upload.object_key);
   }
 
   createBatch(tenant: string, displayName: string, correlationId: string): Promise<Batch> {

@@ -1,7 +1,7 @@
 // The BlobStore contract: every adapter (local directory, MinIO) must pass these tests.
 // Usage: blobStoreContract("filesystem", async () => ({ store, cleanup }));
 
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BlobStore } from "../../services/platform/blobs/blobs.ts";
 import { DocmeshError } from "../../services/platform/errors.ts";
@@ -110,6 +110,77 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       const response = await fetch(url, { method: "PUT", body: new Uint8Array([1]) });
       expect(response.status).toBe(403);
       expect(await store.stat(key("uploads/but-used-for-that"))).toBeUndefined();
+    });
+
+    it("streams a blob in chunks, byte for byte, and answers not_found before streaming a missing one", async () => {
+      const bytes = new Uint8Array(randomBytes(3 * 1024 * 1024 + 17));
+      await store.put(key("stream/big"), bytes, "application/octet-stream");
+      const hash = createHash("sha256");
+      let chunks = 0;
+      let size = 0;
+      for await (const chunk of await store.read(key("stream/big"))) {
+        hash.update(chunk);
+        size += chunk.byteLength;
+        chunks++;
+      }
+      expect(size).toBe(bytes.byteLength);
+      expect(hash.digest("hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
+      expect(chunks).toBeGreaterThan(1);
+      await expect(store.read(key("stream/missing"))).rejects.toMatchObject({ kind: "not_found" });
+      await expect(store.read("../escape")).rejects.toMatchObject({ kind: "invalid" });
+    });
+
+    it("stops reading when the reader stops, leaving the blob readable", async () => {
+      await store.put(key("stream/early"), new Uint8Array(randomBytes(2 * 1024 * 1024)), "x");
+      for await (const _chunk of await store.read(key("stream/early"))) break;
+      expect(await store.stat(key("stream/early"))).toEqual({ size: 2 * 1024 * 1024 });
+    });
+
+    it("copies to a new key as a snapshot that later writes to the source never reach", async () => {
+      await store.put(key("copy/src"), new TextEncoder().encode("verified bytes"), "text/plain");
+      await store.copyNew(key("copy/src"), key("copy/dst"));
+      await store.put(key("copy/src"), new TextEncoder().encode("replacement"), "text/plain");
+      await store.delete(key("copy/src"));
+      expect(new TextDecoder().decode(await store.get(key("copy/dst")))).toBe("verified bytes");
+    });
+
+    it("never replaces an existing key by a copy, and copies nothing from a missing source", async () => {
+      await store.put(key("copy/kept"), new TextEncoder().encode("original"), "text/plain");
+      await store.put(key("copy/other"), new TextEncoder().encode("intruder"), "text/plain");
+      await expect(store.copyNew(key("copy/other"), key("copy/kept"))).rejects.toMatchObject({
+        kind: "already_exists",
+      });
+      expect(new TextDecoder().decode(await store.get(key("copy/kept")))).toBe("original");
+      await expect(store.copyNew(key("copy/none"), key("copy/fresh"))).rejects.toMatchObject({
+        kind: "not_found",
+      });
+      expect(await store.stat(key("copy/fresh"))).toBeUndefined();
+    });
+
+    it("lists the blobs under a prefix, with size and write time, and nothing else", async () => {
+      const before = Date.now() - 60_000;
+      await store.put(key("listed/a"), new Uint8Array(3), "x");
+      await store.put(key("listed/deeper/b"), new Uint8Array(5), "x");
+      await store.put(key("listed-not"), new Uint8Array(1), "x");
+      const found = [];
+      for await (const blob of store.list(key("listed"))) found.push(blob);
+      found.sort((a, b) => a.key.localeCompare(b.key));
+      expect(found.map(({ key, size }) => ({ key, size }))).toEqual([
+        { key: key("listed/a"), size: 3 },
+        { key: key("listed/deeper/b"), size: 5 },
+      ]);
+      for (const blob of found) expect(blob.modified.getTime()).toBeGreaterThan(before);
+      const none = [];
+      for await (const blob of store.list(key("no-such-prefix"))) none.push(blob);
+      expect(none).toEqual([]);
+    });
+
+    it("accepts a presigned PUT of exactly the announced size", async () => {
+      const bytes = new Uint8Array(randomBytes(4096));
+      const url = await store.presignPut(key("uploads/announced"), 60, bytes.byteLength);
+      const response = await fetch(url, { method: "PUT", body: bytes });
+      expect(response.status).toBe(200);
+      expect(await store.stat(key("uploads/announced"))).toEqual({ size: 4096 });
     });
 
     it("refuses a presigned PUT after its expiry", async () => {

@@ -7,15 +7,28 @@
 //                    reader sees the old bytes or the new bytes, never a torn file.
 //
 // Presigned PUTs imitate S3: presignPut returns
-//   `${publicBaseUrl}/blobs/<key>?expires=<unix seconds>&signature=<hex HMAC-SHA256>`
-// and signed-upload-handler.ts verifies it and streams the body in through putStream().
+//   `${publicBaseUrl}/blobs/<key>?expires=<unix seconds>[&max=<bytes>]&signature=<hex HMAC-SHA256>`
+// and signed-upload-handler.ts verifies it and streams the body in through putStream(), stopping
+// at `max` (the announced size, covered by the signature).
 
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { constants as fsConstants } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import {
+  type FileHandle,
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+} from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { DocmeshError, exhausted, invalid, notFound, unavailable } from "../errors.ts";
-import type { BlobInfo, BlobStore } from "./blobs.ts";
+import type { BlobInfo, BlobListing, BlobStore } from "./blobs.ts";
 import { validateKey } from "./keys.ts";
 
 export interface FilesystemBlobStoreOptions {
@@ -29,9 +42,12 @@ export interface FilesystemBlobStoreOptions {
   now?: () => number;
 }
 
-export type UploadVerdict = "ok" | "bad_signature" | "expired";
+export type UploadVerdict =
+  | { verdict: "ok" /** The announced size the URL was signed for, if any. */; maxBytes?: number }
+  | { verdict: "bad_signature" | "expired" };
 
 const FILE_SUFFIX = "~";
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 export class FilesystemBlobStore implements BlobStore {
   readonly root: string;
@@ -89,6 +105,44 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
+  async read(key: string): Promise<AsyncIterable<Uint8Array>> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.pathOf(key), "r");
+    } catch (error) {
+      throw mapFsError(error, key);
+    }
+    // The stream closes the handle when it ends or the reader stops early.
+    return mapReadErrors(handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), key);
+  }
+
+  async copyNew(source: string, target: string): Promise<void> {
+    const from = this.pathOf(source);
+    const to = this.pathOf(target);
+    await mkdir(dirname(to), { recursive: true });
+    try {
+      // A hard link is an O(1) snapshot: every write to a key replaces its file by rename and
+      // never changes an existing file, so the linked bytes stay as they are. link() also refuses
+      // an existing target atomically. (Both keys live under one root, so one file system.)
+      await link(from, to);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") throw alreadyExists(target);
+      throw mapFsError(error, source);
+    }
+    await fsyncDirectory(dirname(to));
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobListing> {
+    const directory = join(this.objects, ...validateKey(prefix).split("/"));
+    for (const path of await filesUnder(directory)) {
+      if (!path.endsWith(FILE_SUFFIX)) continue;
+      const info = await stat(path).catch(() => undefined); // deleted meanwhile
+      if (!info?.isFile()) continue;
+      const key = relative(this.objects, path).slice(0, -FILE_SUFFIX.length).split(sep).join("/");
+      yield { key, size: info.size, modified: info.mtime };
+    }
+  }
+
   async stat(key: string): Promise<BlobInfo | undefined> {
     try {
       const info = await stat(this.pathOf(key));
@@ -110,48 +164,63 @@ export class FilesystemBlobStore implements BlobStore {
     await this.pruneEmptyDirectories(dirname(path));
   }
 
-  async presignPut(key: string, expirySeconds: number): Promise<string> {
+  async presignPut(key: string, expirySeconds: number, maxBytes?: number): Promise<string> {
     validateKey(key);
     if (!Number.isInteger(expirySeconds) || expirySeconds < 1) {
       throw invalid("presign expiry must be a positive integer number of seconds");
     }
+    if (maxBytes !== undefined && (!Number.isSafeInteger(maxBytes) || maxBytes < 0)) {
+      throw invalid("presign maxBytes must be a non-negative integer");
+    }
     const expires = Math.floor(this.now() / 1000) + expirySeconds;
     const path = key.split("/").map(encodeURIComponent).join("/");
-    return `${this.publicBaseUrl}/blobs/${path}?expires=${expires}&signature=${this.sign(key, expires)}`;
+    const max = maxBytes === undefined ? "" : `&max=${maxBytes}`;
+    const signature = this.sign(key, expires, maxBytes);
+    return `${this.publicBaseUrl}/blobs/${path}?expires=${expires}${max}&signature=${signature}`;
   }
 
   /** Checks a presigned URL's parameters: the signature first (403), then the expiry (410). */
-  verifyUpload(key: string, expires: string | null, signature: string | null): UploadVerdict {
+  verifyUpload(key: string, params: URLSearchParams): UploadVerdict {
+    const expires = params.get("expires");
+    const max = params.get("max");
+    const signature = params.get("signature");
     if (
       expires === null ||
       signature === null ||
       !/^\d{1,12}$/.test(expires) ||
+      (max !== null && !/^\d{1,16}$/.test(max)) ||
       !/^[0-9a-f]{64}$/.test(signature)
     ) {
-      return "bad_signature";
+      return { verdict: "bad_signature" };
     }
-    const expected = Buffer.from(this.sign(key, Number(expires)), "hex");
-    if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) return "bad_signature";
-    if (Number(expires) * 1000 < this.now()) return "expired";
-    return "ok";
+    const maxBytes = max === null ? undefined : Number(max);
+    const expected = Buffer.from(this.sign(key, Number(expires), maxBytes), "hex");
+    if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) return { verdict: "bad_signature" };
+    if (Number(expires) * 1000 < this.now()) return { verdict: "expired" };
+    return { verdict: "ok", maxBytes };
   }
 
   async close(): Promise<void> {}
 
-  private sign(key: string, expires: number): string {
-    return createHmac("sha256", this.signingKey).update(`PUT\n${key}\n${expires}`).digest("hex");
+  private sign(key: string, expires: number, maxBytes: number | undefined): string {
+    const size = maxBytes === undefined ? "" : `\n${maxBytes}`;
+    return createHmac("sha256", this.signingKey).update(`PUT\n${key}\n${expires}${size}`).digest("hex");
   }
 
   private pathOf(key: string): string {
     return join(this.objects, ...validateKey(key).split("/")) + FILE_SUFFIX;
   }
 
+  private tempPath(): string {
+    return join(this.tmp, `${randomBytes(12).toString("hex")}.tmp`);
+  }
+
   private async writeAtomically(
     target: string,
-    write: (handle: import("node:fs/promises").FileHandle) => Promise<number>,
+    write: (handle: FileHandle) => Promise<number>,
   ): Promise<number> {
-    const temp = join(this.tmp, `${randomBytes(12).toString("hex")}.tmp`);
-    let handle: import("node:fs/promises").FileHandle | undefined;
+    const temp = this.tempPath();
+    let handle: FileHandle | undefined;
     try {
       handle = await open(temp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o640);
       const written = await write(handle);
@@ -196,6 +265,27 @@ async function fsyncDirectory(directory: string): Promise<void> {
   } catch {
     // Some platforms cannot fsync a directory; the rename is still atomic.
   }
+}
+
+/** Every file below `directory` (none when it does not exist). */
+async function filesUnder(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch((error) => {
+    if (isMissing(error)) return [];
+    throw mapFsError(error, directory);
+  });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+async function* mapReadErrors(source: AsyncIterable<Uint8Array>, key: string): AsyncIterable<Uint8Array> {
+  try {
+    yield* source;
+  } catch (error) {
+    throw mapFsError(error, key);
+  }
+}
+
+function alreadyExists(key: string): DocmeshError {
+  return new DocmeshError("already_exists", `blob "${key}" already exists; a copy never replaces one`);
 }
 
 function isMissing(error: unknown): boolean {

@@ -1,13 +1,17 @@
 // BlobStore on MinIO / S3 (cluster mode), through the `minio` client.
 //
-// Errors: a missing object → not_found; network failures, timeouts and S3 5xx/throttling →
-// unavailable (retriable); other S3 refusals (AccessDenied, NoSuchBucket, ...) → internal.
+// Errors: a missing object → not_found; a create-only copy onto an existing key →
+// already_exists; network failures, timeouts and S3 5xx/throttling → unavailable (retriable);
+// other S3 refusals (AccessDenied, NoSuchBucket, ...) → internal.
+//
+// Presigned PUT URLs cannot bind the body size (S3 leaves content-length out of presigned
+// signatures), so presignPut ignores maxBytes and callers check the size that arrived.
 
 import { Agent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { Client, S3Error } from "minio";
 import { DocmeshError, invalid, notFound, unavailable } from "../errors.ts";
-import type { BlobInfo, BlobStore } from "./blobs.ts";
+import type { BlobInfo, BlobListing, BlobStore } from "./blobs.ts";
 import { validateKey } from "./keys.ts";
 
 export interface MinioBlobStoreOptions {
@@ -88,6 +92,38 @@ export class MinioBlobStore implements BlobStore {
     });
   }
 
+  async read(key: string): Promise<AsyncIterable<Uint8Array>> {
+    validateKey(key);
+    // The deadline covers the request; the body then streams at the reader's pace.
+    const stream = await this.call(`read "${key}"`, () => this.client.getObject(this.bucket, key));
+    return mapStreamErrors(stream, `read "${key}"`);
+  }
+
+  async copyNew(source: string, target: string): Promise<void> {
+    validateKey(source);
+    validateKey(target);
+    const what = `copy "${source}" to "${target}"`;
+    const { size } = await this.call(what, () => this.client.statObject(this.bucket, source));
+    const body = await this.call(what, () => this.client.getObject(this.bucket, source));
+    // S3 CopyObject ignores If-None-Match (MinIO's too) while PutObject honours it, so the bytes
+    // pass through this process to make the write create-only. No deadline: it may be 5 GiB.
+    try {
+      await this.client.putObject(this.bucket, target, body, size, { "If-None-Match": "*" });
+    } catch (error) {
+      body.destroy();
+      throw mapMinioError(error, what);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobListing> {
+    validateKey(prefix);
+    const items = this.client.listObjectsV2(this.bucket, `${prefix}/`, true);
+    for await (const item of mapStreamErrors(items, `list "${prefix}/"`)) {
+      const { name, size, lastModified } = item as { name?: string; size: number; lastModified: Date };
+      if (name) yield { key: name, size, modified: lastModified };
+    }
+  }
+
   async stat(key: string): Promise<BlobInfo | undefined> {
     validateKey(key);
     try {
@@ -106,7 +142,7 @@ export class MinioBlobStore implements BlobStore {
     await this.call(`delete "${key}"`, () => this.client.removeObject(this.bucket, key));
   }
 
-  async presignPut(key: string, expirySeconds: number): Promise<string> {
+  async presignPut(key: string, expirySeconds: number, _maxBytes?: number): Promise<string> {
     validateKey(key);
     if (!Number.isInteger(expirySeconds) || expirySeconds < 1 || expirySeconds > 7 * 24 * 3600) {
       throw invalid("presign expiry must be an integer in [1, 604800] seconds");
@@ -136,12 +172,23 @@ export class MinioBlobStore implements BlobStore {
   }
 }
 
+async function* mapStreamErrors<T>(source: AsyncIterable<T>, what: string): AsyncIterable<T> {
+  try {
+    yield* source;
+  } catch (error) {
+    throw mapMinioError(error, what);
+  }
+}
+
 export function mapMinioError(error: unknown, what: string): DocmeshError {
   if (error instanceof DocmeshError) return error;
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = (error as Error | undefined)?.message ?? String(error);
   if (typeof code === "string" && MISSING_CODES.has(code))
     return notFound(`object storage: ${what}: not found`);
+  if (code === "PreconditionFailed") {
+    return new DocmeshError("already_exists", `object storage: ${what}: the target already exists`);
+  }
   if (error instanceof S3Error && typeof code === "string" && !TRANSIENT_S3_CODES.has(code)) {
     return new DocmeshError("internal", `object storage: ${what}: ${code}: ${message}`, false, {
       cause: error,

@@ -3,8 +3,9 @@
 //
 //   server.on("request", (req, res) => { if (!uploads(req, res)) app(req, res); });
 //
-// Answers: 200 stored · 403 bad signature · 410 expired · 413 larger than maxBytes ·
-// 405 not PUT · 400 bad key · 503 storage failure.
+// Answers: 200 stored · 403 bad signature · 410 expired · 413 larger than the size the URL was
+// signed for (or maxBytes) · 405 not PUT · 400 bad key · 503 storage failure. A refused or
+// broken-off body leaves nothing behind: putStream() writes to a temporary file first.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { DocmeshError } from "../errors.ts";
@@ -50,29 +51,24 @@ export function createSignedUploadHandler(options: SignedUploadHandlerOptions): 
       reply(req, res, 400, "invalid blob key");
       return true;
     }
-    const verdict = store.verifyUpload(
-      key,
-      url.searchParams.get("expires"),
-      url.searchParams.get("signature"),
-    );
-    if (verdict === "bad_signature") {
-      reply(req, res, 403, "signature does not match");
+    const verified = store.verifyUpload(key, url.searchParams);
+    if (verified.verdict !== "ok") {
+      if (verified.verdict === "expired") reply(req, res, 410, "upload URL has expired");
+      else reply(req, res, 403, "signature does not match");
       return true;
     }
-    if (verdict === "expired") {
-      reply(req, res, 410, "upload URL has expired");
-      return true;
-    }
+    // The announced size bounds the body while it streams, not only when the upload completes.
+    const limit = Math.min(maxBytes, verified.maxBytes ?? maxBytes);
     const declared = Number(req.headers["content-length"] ?? Number.NaN);
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      reply(req, res, 413, `body exceeds the limit of ${maxBytes} bytes`);
+    if (Number.isFinite(declared) && declared > limit) {
+      reply(req, res, 413, `body exceeds the limit of ${limit} bytes`);
       return true;
     }
 
     // destroyOnReturn: false keeps the socket open when the size cap stops the loop, so the
     // client still receives the 413 (the connection is closed right after it).
     const body = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>;
-    store.putStream(key, body, maxBytes).then(
+    store.putStream(key, body, limit).then(
       (bytes) => {
         options.onUpload?.(key, bytes);
         reply(req, res, 200, "", { etag: `"${bytes}"` }, false);

@@ -1,4 +1,5 @@
 // Large uploads in progress: created with a presigned PUT, finished by CompleteUpload.
+// `object_key` is the upload's own staging key, the one its URL writes to.
 import type { SqlDatabase } from "./sql.ts";
 
 export interface UploadRow {
@@ -43,6 +44,12 @@ export class UploadStore {
       id,
       tenant,
     ]);
+    return rows[0];
+  }
+
+  /** Any tenant's upload: for the sweep of staged bytes, never for answering a caller. */
+  async findById(id: string): Promise<UploadRow | undefined> {
+    const { rows } = await this.db.query<UploadRow>("SELECT * FROM uploads WHERE id = $1", [id]);
     return rows[0];
   }
 
