@@ -26,6 +26,10 @@ const SERVICE_KEYS: [keyof ApiHandlers, DescService][] = [
   ["progress", ProgressService],
 ];
 
+// Connect ignores unknown JSON keys by default, and with them unknown enum names: {"category":
+// "CATEGORY_EVIL"} would arrive as no category at all, past validation. Both are INVALID_ARGUMENT.
+const STRICT_JSON = { jsonOptions: { ignoreUnknownFields: false } };
+
 /**
  * Routes whose handlers are bound after the server listens: the embedded adapters
  * need the server's URL (for presigned uploads) before the handlers can exist.
@@ -48,7 +52,7 @@ export function apiRoutes(current: () => ApiHandlers | undefined, health: Health
           return fn.apply(handlers, args);
         };
       }
-      router.service(service, impl as never);
+      router.service(service, impl as never, STRICT_JSON);
     }
   };
 }

@@ -1,6 +1,7 @@
 import { durationFromMs, timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { Stage } from "../../gen/docmesh/document/v1/document_pb.ts";
+import type { DocumentFilter } from "../../gen/docmesh/document/v1/filter_pb.ts";
 import type { MetadataService } from "../../gen/docmesh/metadata/v1/metadata_service_pb.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
 import { mapErrors } from "../platform/connect-errors.ts";
@@ -10,6 +11,7 @@ import type { SearchIndex } from "../platform/index/search-index.ts";
 import type { PageTokens } from "../platform/page-token.ts";
 import type { DocumentStore, ListCursor } from "../platform/store/document-store.ts";
 import { fieldsFromJson } from "../platform/store/rows.ts";
+import { checkCorrectedFields } from "./corrected-fields.ts";
 
 export interface MetadataDeps {
   store: DocumentStore;
@@ -32,6 +34,7 @@ export function metadataHandlers(deps: MetadataDeps): ServiceImpl<typeof Metadat
     async listDocuments(request, context) {
       const { tenant } = identityOf(context);
       const f = request.filter;
+      refuseSearchOnlyFilters(f);
       const filter = {
         categories: f?.categories ?? [],
         statuses: f?.statuses ?? [],
@@ -58,6 +61,7 @@ export function metadataHandlers(deps: MetadataDeps): ServiceImpl<typeof Metadat
       if (paths.length === 0 || unknown.length > 0) {
         throw invalid(`update_mask may name only "category" and "fields"; got ${JSON.stringify(paths)}`);
       }
+      if (paths.includes("fields")) checkCorrectedFields(request.fields);
       const document = await store.updateByHuman({
         tenant,
         id: idOf(request.name),
@@ -127,6 +131,27 @@ export function metadataHandlers(deps: MetadataDeps): ServiceImpl<typeof Metadat
       };
     },
   });
+}
+
+/**
+ * ListDocuments reads the metadata rows, which do not carry the document date, amount or currency
+ * as columns: those filters belong to SearchDocuments. Refused rather than ignored, since ignoring
+ * them would answer with documents the caller asked to leave out.
+ */
+function refuseSearchOnlyFilters(filter: DocumentFilter | undefined): void {
+  if (!filter) return;
+  const set = [
+    ["document_date_from", filter.documentDateFrom !== ""],
+    ["document_date_to", filter.documentDateTo !== ""],
+    ["total_amount_min", filter.totalAmountMin !== undefined],
+    ["total_amount_max", filter.totalAmountMax !== undefined],
+    ["currency", filter.currency !== ""],
+  ].filter(([, present]) => present);
+  if (set.length > 0) {
+    throw invalid(
+      `ListDocuments cannot filter by ${set.map(([name]) => `filter.${name}`).join(", ")}; use SearchDocuments`,
+    );
+  }
 }
 
 /** A human's values are certain. */

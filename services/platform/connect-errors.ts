@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { DocmeshError, type ErrorKind } from "./errors.ts";
 import { logger } from "./log.ts";
@@ -16,12 +17,24 @@ const CODES: Record<ErrorKind, Code> = {
 
 const log = logger("api");
 
+// Kinds whose message describes our own machinery (a database, index or storage message, a
+// host name): the caller gets a generic message and a reference; the detail goes to the log.
+const OPAQUE: Partial<Record<ErrorKind, string>> = {
+  internal: "internal error",
+  unavailable: "a backing service is temporarily unavailable; try again",
+};
+
 /** Domain errors become their Connect code; anything unexpected is INTERNAL without leaking details. */
 export function toConnectError(error: unknown): ConnectError {
   if (error instanceof ConnectError) return error;
-  if (error instanceof DocmeshError) return new ConnectError(error.message, CODES[error.kind]);
-  log.error("unexpected error", { error });
-  return new ConnectError("internal error", Code.Internal);
+  const kind: ErrorKind = error instanceof DocmeshError ? error.kind : "internal";
+  const opaque = OPAQUE[kind];
+  if (error instanceof DocmeshError && opaque === undefined)
+    return new ConnectError(error.message, CODES[kind]);
+  const ref = randomUUID();
+  const cause = error instanceof Error ? error.cause : undefined;
+  log.error(kind === "internal" ? "unexpected error" : "dependency unavailable", { ref, error, cause });
+  return new ConnectError(`${opaque} (ref ${ref})`, CODES[kind]);
 }
 
 /** Wraps every method of a handler object so domain errors map to Connect codes. */

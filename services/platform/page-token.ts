@@ -17,13 +17,16 @@ export class PageTokens {
   }
 
   decode<T>(scope: unknown, token: string): T {
-    const [body, signature] = token.split(".");
-    const expected = body ? this.sign(body) : "";
+    const [body, signature, extra] = token.split(".");
+    // Compared as bytes: a non-ASCII signature of the right length in characters is longer in bytes.
+    const given = Buffer.from(signature ?? "");
+    const expected = Buffer.from(body ? this.sign(body) : "");
     if (
       !body ||
-      !signature ||
-      signature.length !== expected.length ||
-      !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+      extra !== undefined ||
+      given.length !== expected.length ||
+      given.length === 0 ||
+      !timingSafeEqual(given, expected)
     ) {
       throw invalid("page_token is not a token this server issued");
     }

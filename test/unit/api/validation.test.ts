@@ -2,10 +2,11 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ViolationsSchema } from "../../../gen/buf/validate/validate_pb.ts";
+import { Category } from "../../../gen/docmesh/document/v1/document_pb.ts";
 import { IngestionService } from "../../../gen/docmesh/ingestion/v1/ingestion_service_pb.ts";
 import { MetadataService } from "../../../gen/docmesh/metadata/v1/metadata_service_pb.ts";
 import { ProgressService } from "../../../gen/docmesh/progress/v1/progress_service_pb.ts";
-import { SearchService } from "../../../gen/docmesh/search/v1/search_service_pb.ts";
+import { type SearchMode, SearchService } from "../../../gen/docmesh/search/v1/search_service_pb.ts";
 import type { App } from "../../../services/app.ts";
 import { startTestApi } from "../../support/api-server.ts";
 
@@ -32,6 +33,8 @@ async function firstOf(stream: AsyncIterable<unknown>): Promise<void> {
 }
 
 const DOC = "documents/00000000-0000-4000-8000-000000000000";
+const BATCH = "batches/00000000-0000-4000-8000-000000000000";
+const DASHES = "-".repeat(36);
 
 // Every RPC with constraints, each with one invalid request and the field it names.
 const cases: [string, (c: ReturnType<typeof clients>) => Promise<unknown>, string][] = [
@@ -72,7 +75,8 @@ const cases: [string, (c: ReturnType<typeof clients>) => Promise<unknown>, strin
   ],
   [
     "UpdateDocument without etag",
-    (c) => c.metadata.updateDocument({ name: DOC, updateMask: { paths: ["category"] } }),
+    (c) =>
+      c.metadata.updateDocument({ name: DOC, category: Category.OTHER, updateMask: { paths: ["category"] } }),
     "etag",
   ],
   ["UpdateDocument without mask", (c) => c.metadata.updateDocument({ name: DOC, etag: "1" }), "update_mask"],
@@ -96,6 +100,91 @@ const cases: [string, (c: ReturnType<typeof clients>) => Promise<unknown>, strin
     "after_sequence",
   ],
   ["WatchBatch with a bad name", (c) => firstOf(c.progress.watchBatch({ name: "batches/" })), "name"],
+  // Ids that the old [0-9a-f-]{36} pattern let through to a uuid column (INTERNAL there).
+  ["GetDocument with 36 dashes", (c) => c.metadata.getDocument({ name: `documents/${DASHES}` }), "name"],
+  ["GetBatch with 36 dashes", (c) => c.ingestion.getBatch({ name: `batches/${DASHES}` }), "name"],
+  ["CompleteUpload with 36 dashes", (c) => c.ingestion.completeUpload({ name: `uploads/${DASHES}` }), "name"],
+  [
+    "ListDocuments with a 36-dash batch",
+    (c) => c.metadata.listDocuments({ filter: { batch: `batches/${DASHES}` } }),
+    "filter.batch",
+  ],
+  [
+    "WatchBatch with a 36-dash cursor",
+    (c) => firstOf(c.progress.watchBatch({ name: BATCH, cursors: [{ document: `documents/${DASHES}` }] })),
+    "cursors[0].document",
+  ],
+  [
+    "SearchDocuments with a month 13",
+    (c) => c.search.searchDocuments({ query: "q", filter: { documentDateFrom: "2026-13-45" } }),
+    "filter.document_date_from",
+  ],
+  [
+    "SearchDocuments with February 29 of a common year",
+    (c) => c.search.searchDocuments({ query: "q", filter: { documentDateTo: "2100-02-29" } }),
+    "filter.document_date_to",
+  ],
+  [
+    "WatchDocument after 2^63-1",
+    (c) => firstOf(c.progress.watchDocument({ name: DOC, afterSequence: 2n ** 63n - 1n })),
+    "after_sequence",
+  ],
+  [
+    "WatchBatch with a cursor after 2^53",
+    (c) =>
+      firstOf(c.progress.watchBatch({ name: BATCH, cursors: [{ document: DOC, afterSequence: 2n ** 53n }] })),
+    "cursors[0].after_sequence",
+  ],
+  [
+    "UploadDocument with a NUL in the file name",
+    (c) => c.ingestion.uploadDocument({ fileName: "a\0.pdf", content: new Uint8Array([1]) }),
+    "file_name",
+  ],
+  [
+    "CreateUpload with a NUL in the correlation id",
+    (c) =>
+      c.ingestion.createUpload({ fileName: "a", sizeBytes: 1n, sha256: "a".repeat(64), correlationId: "\0" }),
+    "correlation_id",
+  ],
+  [
+    "CreateBatch with a NUL in the display name",
+    (c) => c.ingestion.createBatch({ displayName: "\0" }),
+    "display_name",
+  ],
+  [
+    "UpdateDocument with a NUL in the reason",
+    (c) =>
+      c.metadata.updateDocument({
+        name: DOC,
+        etag: "1",
+        category: Category.OTHER,
+        updateMask: { paths: ["category"] },
+        reason: "x\0",
+      }),
+    "reason",
+  ],
+  ["SearchDocuments with a NUL in the query", (c) => c.search.searchDocuments({ query: "a\0b" }), "query"],
+  [
+    "UpdateDocument with an undefined category number",
+    (c) =>
+      c.metadata.updateDocument({
+        name: DOC,
+        etag: "1",
+        category: 99 as Category,
+        updateMask: { paths: ["category"] },
+      }),
+    "category",
+  ],
+  [
+    "ListDocuments with CATEGORY_UNSPECIFIED in the filter",
+    (c) => c.metadata.listDocuments({ filter: { categories: [Category.UNSPECIFIED] } }),
+    "filter.categories[0]",
+  ],
+  [
+    "SearchDocuments with an undefined mode number",
+    (c) => c.search.searchDocuments({ query: "q", mode: 9 as SearchMode }),
+    "mode",
+  ],
 ];
 
 describe("requests that break a constraint are rejected before any handler runs", () => {
@@ -108,8 +197,30 @@ describe("requests that break a constraint are rejected before any handler runs"
     expect(error?.message).toContain(`${field}:`);
     const violations = error?.findDetails(ViolationsSchema) ?? [];
     expect(violations.length).toBe(1);
-    const paths = violations[0]?.violations.map((v) => v.field?.elements.map((e) => e.fieldName).join("."));
+    const paths = violations[0]?.violations.map((v) =>
+      v.field?.elements
+        .map((e) => (e.subscript.case === "index" ? `${e.fieldName}[${e.subscript.value}]` : e.fieldName))
+        .join("."),
+    );
     expect(paths).toContain(field);
+  });
+
+  it("a mask naming a field that is not sent is refused, so nothing is cleared by omission", async () => {
+    const c = clients();
+    for (const [paths, expected] of [
+      [["category"], "update_document.category_set"],
+      [["fields"], "update_document.fields_set"],
+    ] as const) {
+      const error = await c.metadata
+        .updateDocument({ name: DOC, etag: "1", updateMask: { paths: [...paths] } })
+        .then(
+          () => undefined,
+          (e: unknown) => ConnectError.from(e),
+        );
+      expect(error?.code).toBe(Code.InvalidArgument);
+      const rules = error?.findDetails(ViolationsSchema)[0]?.violations.map((v) => v.ruleId);
+      expect(rules).toEqual([expected]);
+    }
   });
 
   it("a valid request reaches the handler (here: UNIMPLEMENTED, truthfully)", async () => {
