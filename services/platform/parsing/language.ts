@@ -12,22 +12,22 @@ const STOPWORDS: Record<string, string[]> = {
   en: "the of and to in is that for it with as was on be by this are at from or have an which not but they his her were been has their will would there what about into than these those its our your we you shall hereby such any".split(
     " ",
   ),
-  de: "der die das und ist nicht ein eine einer eines dem den des mit sich auf für von zu im auch es als bei nach wird sind wir ihr sie oder aber wie noch nur über unter vom zum zur werden bitte rechnung betrag gemäß".split(
+  de: "der die das und ist nicht ein eine einer eines dem den des mit sich auf für von zu im auch es als bei nach wird sind wir ihr sie oder aber wie noch nur über unter vom zum zur werden haben hat kann".split(
     " ",
   ),
-  fr: "le la les des et est une un du dans que qui pour pas sur au aux par ce cette il elle sont avec plus ou ne se sa son ses nous vous leur été être facture montant selon".split(
+  fr: "le la les des et est une un du dans que qui pour pas sur au aux par ce cette il elle sont avec plus ou ne se sa son ses nous vous leur été être avoir mais".split(
     " ",
   ),
-  es: "el la los las de y que en un una es por con para del al se su sus lo como más pero este esta son fue ha muy sobre entre factura fecha importe también".split(
+  es: "el la los las de y que en un una es por con para del al se su sus lo como más pero este esta son fue ha muy sobre entre también cuando".split(
     " ",
   ),
-  it: "il lo la gli le di che e un una è per non con del della dei delle nel nella sono da al alla si come più anche questo questa fattura importo".split(
+  it: "il lo la gli le di che e un una è per non con del della dei delle nel nella sono da al alla si come più anche questo questa essere ma".split(
     " ",
   ),
-  nl: "de het een en van is dat op te in voor niet met zijn er aan ook als bij door maar om nog wordt naar deze dit uw wij u factuur bedrag datum".split(
+  nl: "de het een en van is dat op te in voor niet met zijn er aan ook als bij door maar om nog wordt naar deze dit uw wij u heeft hebben".split(
     " ",
   ),
-  pt: "o a os as de e que em um uma do da dos das para com não por se na mais como mas foi ao seu sua são pelo pela fatura valor também".split(
+  pt: "o a os as de e que em um uma do da dos das para com não por se na mais como mas foi ao seu sua são pelo pela também quando".split(
     " ",
   ),
 };

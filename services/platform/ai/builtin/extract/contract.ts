@@ -22,7 +22,7 @@ function contractTitle(ctx: Ctx): FieldValue | undefined {
       if (strictUpper && !upper) continue;
       if (!strictUpper && /[.;]$/.test(raw)) continue;
       let title = raw.replace(/^(?:exhibit|schedule|annex)\s+[\w.()-]+\s*/i, "").trim();
-      // A heading split over two lines: "VIDEO-ON-DEMAND CONTENT" + "LICENSE AGREEMENT".
+      // A heading split over two lines: an upper-case qualifier line above "… AGREEMENT".
       const prev = head[i - 1];
       if (
         upper &&

@@ -17,7 +17,7 @@ import {
 // Receipt
 
 const MERCHANT_WORDS =
-  /\b(sdn\.?\s*bhd|bhd|s\/b|enterprise|trading|restaurant|restoran|store|mart|shop|cafe|bakery|confectionery|supermarket|hypermarket|hardware|pharmacy|stationery|bookstore|book|kedai|gmbh|ltd|inc|llc|market|food|fresh|bistro|deli|kitchen)\b/i;
+  /\b(sdn\.?\s*bhd|bhd|s\/b|enterprise|trading|restaurant|restaurante|ristorante|restoran|store|shop|cafe|bakery|supermarket|supermercado|supermarche|hypermarket|pharmacy|apotheke|pharmacie|farmacia|kedai|gmbh|ltd|inc|llc|market|markt|marche|mercado|bistro|kitchen)\b/i;
 const RECEIPT_JUNK =
   /(?:receipt|invoice|tax|tel|fax|gst|reg|no\b|date|time|cashier|welcome|table|order|www|http|@)/i;
 

@@ -8,7 +8,7 @@ import { type Ctx, type Fields, firstDate } from "./shared.ts";
 const TITLE_JUNK =
   /^(?:arxiv|doi|page|seite|http|www|\d{1,3}(?:\s|$)|copyright|©|vol\.|volume|proceedings|journal|table of contents|contents|draft|confidential|front cover|fig(?:ure)?\.?\s*\d|table\s*\d|[☐☒■□•])/i;
 const REPORT_WORDS =
-  /\b(?:report|review|study|analysis|white\s*paper|redpaper|outlook|survey|bericht|rapport|informe|relazione)\b/i;
+  /\b(?:report|review|study|analysis|white\s*paper|outlook|survey|bericht|rapport|informe|relazione)\b/i;
 const ORG =
   /\b((?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*,?\s+(?:Inc\.?|Corporation|Corp\.?|Ltd\.?|Limited|GmbH|AG|PLC|plc|LLC|University|Institute|Laboratory|Agency|Association|Foundation|Bank))(?![\p{L}])/u;
 /** The organisation: the first name with a legal form or institution word (University, Institute…). */
@@ -27,7 +27,7 @@ function titleLike(raw: string): boolean {
 
 function reportTitle(ctx: Ctx): FieldValue | undefined {
   const head = ctx.lines.slice(0, 25).filter((l) => l.raw.length > 0);
-  // A heading cell naming the kind of document ("2022 Environmental Progress Report") in the first lines.
+  // A heading cell naming the kind of document ("<year> <subject> Report") in the first lines.
   for (const l of head.slice(0, 8)) {
     for (const c of cells(l.raw)) {
       const cell = c.replace(/\s+\d{1,4}$/, "").trim(); // running page number
@@ -41,7 +41,7 @@ function reportTitle(ctx: Ctx): FieldValue | undefined {
     if (!titleLike(raw)) continue;
     let title = raw;
     const next = head[i + 1]?.raw.replace(/\s+/g, " ");
-    // A title continued on the next line ("Row and Column Access Control" + "Support in IBM DB2 for i").
+    // A title continued on the next line (a short capitalised line, no address or list).
     if (
       next &&
       next.split(" ").length <= 12 &&
