@@ -1,80 +1,52 @@
-// Between the AI provider's flat field map and the typed ExtractedFields message.
-import { create } from "@bufbuild/protobuf";
+// Between the AI provider's flat field map and the typed ExtractedFields message. Each field's message
+// type comes from the contract (CONTRACT_FIELDS, protobuf-es reflection), never from the value's shape;
+// a value that does not fit its contract type, and every field the contract does not name, goes to
+// `extra` as text, so nothing extracted is dropped.
+import { create, type Message } from "@bufbuild/protobuf";
 import {
-  AmountFieldSchema,
-  DateFieldSchema,
   type ExtractedFields,
   ExtractedFieldsSchema,
-  TextFieldSchema,
-  TextListFieldSchema,
+  type KeyValueField,
+  KeyValueFieldSchema,
 } from "../../gen/docmesh/document/v1/document_pb.ts";
 import type { Category, FieldValue } from "../platform/ai/ai.ts";
+import { CONTRACT_FIELDS, type ContractField } from "../platform/ai/contract-fields.ts";
 
-// Proto field name (camelCase) for each extraction key, per category.
-const KEYS: Record<Exclude<Category, "other">, Record<string, string>> = {
-  invoice: {
-    invoice_number: "invoiceNumber",
-    issuer: "issuer",
-    buyer: "buyer",
-    date: "date",
-    due_date: "dueDate",
-    net_amount: "netAmount",
-    tax_amount: "taxAmount",
-    total_amount: "totalAmount",
-    currency: "currency",
-  },
-  receipt: { merchant: "merchant", date: "date", total_amount: "totalAmount", currency: "currency" },
-  contract: {
-    title: "title",
-    parties: "parties",
-    agreement_date: "agreementDate",
-    governing_law: "governingLaw",
-  },
-  report: { title: "title", organization: "organization", date: "date" },
-};
+const asExtra = (key: string, field: FieldValue): KeyValueField =>
+  create(KeyValueFieldSchema, { key, value: String(field.value), confidence: field.confidence });
 
-const typeName = {
-  invoice: "docmesh.document.v1.InvoiceFields",
-  receipt: "docmesh.document.v1.ReceiptFields",
-  contract: "docmesh.document.v1.ContractFields",
-  report: "docmesh.document.v1.ReportFields",
-} as const;
-
-function typed(field: FieldValue) {
-  const { value, confidence } = field;
-  if (Array.isArray(value)) return create(TextListFieldSchema, { values: value, confidence });
-  if (typeof value === "number") return create(AmountFieldSchema, { value, confidence });
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return create(DateFieldSchema, { value, confidence });
-  return create(TextFieldSchema, { value, confidence });
+/** The typed field message for a value, or undefined when the value does not fit the contract type. */
+function typed(contract: ContractField, { value, confidence }: FieldValue): Message | undefined {
+  const schema = contract.field.message;
+  switch (contract.kind) {
+    case "textList":
+      return create(schema, { values: Array.isArray(value) ? value : [String(value)], confidence });
+    case "amount": {
+      const amount = typeof value === "number" ? value : Array.isArray(value) ? Number.NaN : Number(value);
+      return Number.isFinite(amount) ? create(schema, { value: amount, confidence }) : undefined;
+    }
+    case "date":
+    case "text":
+      return Array.isArray(value) ? undefined : create(schema, { value: String(value), confidence });
+  }
 }
 
 export function toExtractedFields(category: Category, fields: Record<string, FieldValue>): ExtractedFields {
-  const extra: ExtractedFields["extra"] = [];
+  const extra: KeyValueField[] = [];
   if (category === "other") {
-    for (const [key, field] of Object.entries(fields)) {
-      extra.push({
-        $typeName: "docmesh.document.v1.KeyValueField",
-        key,
-        value: String(field.value),
-        confidence: field.confidence,
-      });
-    }
+    for (const [key, field] of Object.entries(fields)) extra.push(asExtra(key, field));
     return create(ExtractedFieldsSchema, { extra });
   }
-  const message: Record<string, unknown> = { $typeName: typeName[category] };
+  const { member, fields: contract } = CONTRACT_FIELDS[category];
+  const init: Record<string, Message> = {};
   for (const [key, field] of Object.entries(fields)) {
-    const protoKey = KEYS[category][key];
-    if (protoKey) message[protoKey] = typed(field);
-    else
-      extra.push({
-        $typeName: "docmesh.document.v1.KeyValueField",
-        key,
-        value: String(field.value),
-        confidence: field.confidence,
-      });
+    const spec = contract.find((f) => f.key === key);
+    const message = spec && typed(spec, field);
+    if (spec && message) init[spec.field.localName] = message;
+    else extra.push(asExtra(key, field));
   }
   return create(ExtractedFieldsSchema, {
-    kind: { case: category, value: message } as ExtractedFields["kind"],
+    kind: { case: category, value: create(member.message, init) } as ExtractedFields["kind"],
     extra,
   });
 }
@@ -84,17 +56,15 @@ export function flattenFields(fields: ExtractedFields | undefined): Record<strin
   const out: Record<string, FieldValue> = {};
   if (!fields) return out;
   if (fields.kind.case) {
-    const keys = KEYS[fields.kind.case];
-    const message = fields.kind.value as unknown as Record<
-      string,
-      { value?: unknown; values?: string[]; confidence: number } | undefined
-    >;
-    for (const [key, protoKey] of Object.entries(keys)) {
-      const field = message[protoKey];
-      if (!field) continue;
+    const message = fields.kind.value as unknown as Record<string, unknown>;
+    for (const { key, kind, field } of CONTRACT_FIELDS[fields.kind.case].fields) {
+      const value = message[field.localName] as
+        | { value?: string | number; values?: string[]; confidence: number }
+        | undefined;
+      if (!value) continue;
       out[key] = {
-        value: (field.values ?? field.value) as FieldValue["value"],
-        confidence: field.confidence,
+        value: (kind === "textList" ? value.values : value.value) as FieldValue["value"],
+        confidence: value.confidence,
       };
     }
   }

@@ -1,4 +1,5 @@
 import type { ParsedDocument } from "../parsing/types.ts";
+import { CONTRACT_FIELDS, keysOfKind } from "./contract-fields.ts";
 
 export type { ParsedDocument } from "../parsing/types.ts";
 
@@ -39,22 +40,12 @@ export interface AiProvider {
   embed(texts: string[]): Promise<Float32Array[]>;
 }
 
-/** The fields extracted per category. */
+/** The fields extracted per category: the contract's (ExtractedFields), read by reflection. */
 export const FIELD_KEYS: Record<Category, string[]> = {
-  invoice: [
-    "invoice_number",
-    "issuer",
-    "buyer",
-    "date",
-    "due_date",
-    "net_amount",
-    "tax_amount",
-    "total_amount",
-    "currency",
-  ],
-  receipt: ["merchant", "date", "total_amount", "currency"],
-  contract: ["title", "parties", "agreement_date", "governing_law"],
-  report: ["title", "organization", "date"],
+  invoice: CONTRACT_FIELDS.invoice.fields.map((f) => f.key),
+  receipt: CONTRACT_FIELDS.receipt.fields.map((f) => f.key),
+  contract: CONTRACT_FIELDS.contract.fields.map((f) => f.key),
+  report: CONTRACT_FIELDS.report.fields.map((f) => f.key),
   other: [],
 };
 
@@ -67,9 +58,9 @@ export const REQUIRED_FIELDS: Record<Category, string[]> = {
   other: [],
 };
 
-/** Fields whose values are amounts (numbers), dates (ISO) or lists. */
-export const AMOUNT_FIELDS = new Set(["net_amount", "tax_amount", "total_amount"]);
-export const DATE_FIELDS = new Set(["date", "due_date", "agreement_date"]);
+/** Fields whose values are amounts (numbers) or dates (ISO), by their contract type. */
+export const AMOUNT_FIELDS = keysOfKind("amount");
+export const DATE_FIELDS = keysOfKind("date");
 
 export function isCategory(s: string): s is Category {
   return (CATEGORIES as readonly string[]).includes(s);
