@@ -141,27 +141,25 @@ describe("built-in extract", () => {
 });
 
 describe("built-in embed", () => {
-  it("returns L2-normalised vectors of the declared size, deterministically", async () => {
-    const [a, b, empty] = await provider.embed(["invoice total amount due", "invoice total amount due", ""]);
+  it("returns L2-normalised vectors of the declared size and names its model", async () => {
+    const [a, b] = await provider.embed(["invoice total amount due", "invoice total amount due"]);
     expect(a).toHaveLength(provider.embeddingDimensions);
-    expect(provider.embeddingDimensions).toBe(384);
+    expect(provider.embeddingDimensions).toBe(512);
+    expect(provider.embeddingModel).toMatch(/^use-multilingual-v3\//);
     let n = 0;
     for (const x of a as Float32Array) n += x * x;
     expect(Math.sqrt(n)).toBeCloseTo(1, 5);
     expect(Array.from(a as Float32Array)).toEqual(Array.from(b as Float32Array));
-    expect(Array.from(empty as Float32Array).every((x) => x === 0)).toBe(true);
   });
 
-  it("ranks lexically related texts above unrelated ones, robust to inflection and case", async () => {
-    const [q, near, inflected, far] = await provider.embed([
+  it("ranks related texts above unrelated ones", async () => {
+    const [q, near, far] = await provider.embed([
       "receipts from Malaysian shops in March",
       "Receipt from a shop in Kuala Lumpur, Malaysia, dated March 2018",
-      "RECEIPTS, SHOPPING, MALAYSIAN",
       "Dense passage retrieval for open-domain question answering",
     ]);
     const qv = q as Float32Array;
     expect(cosine(qv, near as Float32Array)).toBeGreaterThan(cosine(qv, far as Float32Array));
-    expect(cosine(qv, inflected as Float32Array)).toBeGreaterThan(cosine(qv, far as Float32Array));
   });
 });
 

@@ -59,10 +59,71 @@ describe("embedded search index specifics", () => {
       (await second.semantic({ tenant: "t", filter: {}, limit: 5, vector: axisVector(2) }))[0]?.documentId,
     ).toBe("d1");
     await second.close();
+  }, 120_000);
 
-    const wrongDims = new EmbeddedSearchIndex({ dataDir });
-    await expect(wrongDims.ensure(16)).rejects.toMatchObject({ kind: "precondition" });
-    await wrongDims.close();
+  it("never compares vectors of two models: a model change drops them, reembed restores them", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "docmesh-index-model-"));
+    const chunk = (text: string, embedding: Float32Array) => ({ ordinal: 0, text, embedding });
+    const document = (id: string, text: string, embedding: Float32Array) => ({
+      tenant: "t",
+      documentId: id,
+      fileName: `${id}.txt`,
+      title: id,
+      category: "report",
+      status: "INDEXED",
+      batch: "b",
+      createTime: new Date(),
+      fieldsText: "",
+      chunks: [chunk(text, embedding)],
+    });
+    try {
+      const first = new EmbeddedSearchIndex({ dataDir: dir });
+      await first.ensure(8, "model-a");
+      await first.upsert(document("d1", "alpha wolves", axisVector(1)));
+      await first.upsert(document("d2", "beta bears", axisVector(2)));
+      await first.close();
+
+      // Same model on reopen: vectors kept.
+      const same = new EmbeddedSearchIndex({ dataDir: dir });
+      await same.ensure(8, "model-a");
+      expect(await same.pendingEmbeddings()).toBe(0);
+      expect(
+        (await same.semantic({ tenant: "t", filter: {}, limit: 5, vector: axisVector(1) }))[0]?.documentId,
+      ).toBe("d1");
+      await same.close();
+
+      // Another model with another size: the old vectors are gone at once, keyword search still works.
+      const other = new EmbeddedSearchIndex({ dataDir: dir });
+      await other.ensure(3, "model-b");
+      expect(await other.pendingEmbeddings()).toBe(2);
+      const v3 = (i: number) => Float32Array.from([0, 1, 2].map((k) => (k === i ? 1 : 0)));
+      expect(await other.semantic({ tenant: "t", filter: {}, limit: 5, vector: v3(0) })).toEqual([]);
+      expect(
+        (await other.keyword({ tenant: "t", filter: {}, limit: 5, text: "wolves" }))[0]?.documentId,
+      ).toBe("d1");
+      await expect(other.upsert(document("d3", "x", axisVector(1)))).rejects.toMatchObject({
+        kind: "invalid",
+      });
+
+      // Re-embedding with the new model's function fills every chunk again.
+      const embedded = await other.reembed(async (texts) =>
+        texts.map((t) => v3(t.includes("wolves") ? 0 : 1)),
+      );
+      expect(embedded).toBe(2);
+      expect(await other.pendingEmbeddings()).toBe(0);
+      expect(
+        (await other.semantic({ tenant: "t", filter: {}, limit: 5, vector: v3(1) }))[0]?.documentId,
+      ).toBe("d2");
+      await other.close();
+
+      // The index remembers the new model: reopening with it changes nothing.
+      const again = new EmbeddedSearchIndex({ dataDir: dir });
+      await again.ensure(3, "model-b");
+      expect(await again.pendingEmbeddings()).toBe(0);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it("bulk-loads batches, replacing documents, and searches them afterwards", async () => {
