@@ -1,4 +1,4 @@
-import { cleanText } from "./format.ts";
+import { assertTextFits, cleanText } from "./format.ts";
 
 /**
  * Lays out the text of an office document as it is walked: each paragraph on its own line, each
@@ -48,4 +48,30 @@ export class TextBuilder {
     this.buffers[0] = [];
     return page;
   }
+}
+
+/**
+ * One page per item, read once per distinct `key` (a package may list the same slide or sheet part
+ * many times), and refused as `memory` as soon as all the pages together pass the text budget.
+ */
+export function collectPages<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  pageOf: (item: T) => string,
+): string[] {
+  const read = new Map<string, string>();
+  const pages: string[] = [];
+  let total = 0;
+  for (const item of items) {
+    const k = key(item);
+    let page = read.get(k);
+    if (page === undefined) {
+      page = pageOf(item);
+      read.set(k, page);
+    }
+    total += page.length;
+    assertTextFits(total, "extracted text");
+    pages.push(page);
+  }
+  return pages;
 }

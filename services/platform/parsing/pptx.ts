@@ -1,6 +1,6 @@
 import { ParseError } from "./errors.ts";
 import type { FormatBudget, FormatResult } from "./format.ts";
-import { TextBuilder } from "./office-text.ts";
+import { collectPages, TextBuilder } from "./office-text.ts";
 import { OfficePackage } from "./package.ts";
 import { walkXml, xmlAttr } from "./xml.ts";
 
@@ -61,16 +61,20 @@ export function parsePptx(bytes: Uint8Array, budget: FormatBudget): FormatResult
     },
     `pptx: ${main}`,
   );
-  const pages = slides.map((slide) => {
-    const related = [...pkg.relationships(slide).values()];
-    const extra = [
-      ...related.filter((r) => r.type.endsWith("/diagramData")),
-      ...related.filter((r) => r.type.endsWith("/notesSlide")),
-    ].filter((r) => pkg.has(r.target));
-    return [slide, ...extra.map((r) => r.target)]
-      .map((part) => drawingText(pkg.text(part), `pptx: ${part}`))
-      .filter((text) => text.length > 0)
-      .join("\n\n");
-  });
+  const pages = collectPages(
+    slides,
+    (slide) => slide,
+    (slide) => {
+      const related = [...pkg.relationships(slide).values()];
+      const extra = [
+        ...related.filter((r) => r.type.endsWith("/diagramData")),
+        ...related.filter((r) => r.type.endsWith("/notesSlide")),
+      ].filter((r) => pkg.has(r.target));
+      return [slide, ...extra.map((r) => r.target)]
+        .map((part) => drawingText(pkg.text(part), `pptx: ${part}`))
+        .filter((text) => text.length > 0)
+        .join("\n\n");
+    },
+  );
   return { pages, ocr: false };
 }

@@ -1,6 +1,6 @@
 import { ParseError } from "./errors.ts";
 import type { FormatBudget, FormatResult } from "./format.ts";
-import { TextBuilder } from "./office-text.ts";
+import { collectPages, TextBuilder } from "./office-text.ts";
 import { OfficePackage } from "./package.ts";
 import { dateStyles, excelSerialDate } from "./xlsx-dates.ts";
 import { walkXml, xmlAttr } from "./xml.ts";
@@ -138,8 +138,10 @@ export function parseXlsx(bytes: Uint8Array, budget: FormatBudget): FormatResult
     dateStyles: styles && pkg.has(styles) ? dateStyles(pkg.text(styles), `xlsx: ${styles}`) : new Set(),
     date1904,
   };
-  const pages = sheets.map(({ name, part }) =>
-    part ? sheetText(name, pkg.text(part), book, `xlsx: ${part}`) : "",
+  const pages = collectPages(
+    sheets,
+    ({ name, part }) => `${name}\u0000${part}`,
+    ({ name, part }) => (part ? sheetText(name, pkg.text(part), book, `xlsx: ${part}`) : ""),
   );
   return { pages, ocr: false };
 }

@@ -83,8 +83,9 @@ function notesXml(notes: string, slideNumber: number): string {
 /**
  * A PPTX whose slide parts are numbered in reverse of the show order (slide N of the show is
  * `slides/slide{count+1-N}.xml`), so only the presentation's slide list gives the right order.
+ * `showOrder` lists the slides the presentation shows (indexes into `slides`; default: each once).
  */
-export function pptx(slides: SlideInput[]): Uint8Array {
+export function pptx(slides: SlideInput[], showOrder: number[] = slides.map((_, i) => i)): Uint8Array {
   const n = slides.length;
   const file = (i: number) => `slide${n - i}.xml`; // i: show position, 0-based
   const entries: ZipInput[] = [
@@ -107,7 +108,7 @@ export function pptx(slides: SlideInput[]): Uint8Array {
     },
     {
       name: "ppt/presentation.xml",
-      data: `${XML}<p:presentation xmlns:a="${A}" xmlns:r="${R}" xmlns:p="${P}"><p:sldMasterIdLst/><p:sldIdLst>${slides.map((_, i) => `<p:sldId id="${256 + i}" r:id="rId${10 + i}"/>`).join("")}</p:sldIdLst><p:sldSz cx="12192000" cy="6858000"/><p:notesSz cx="6858000" cy="9144000"/></p:presentation>`,
+      data: `${XML}<p:presentation xmlns:a="${A}" xmlns:r="${R}" xmlns:p="${P}"><p:sldMasterIdLst/><p:sldIdLst>${showOrder.map((i, k) => `<p:sldId id="${256 + k}" r:id="rId${10 + i}"/>`).join("")}</p:sldIdLst><p:sldSz cx="12192000" cy="6858000"/><p:notesSz cx="6858000" cy="9144000"/></p:presentation>`,
     },
     {
       name: "ppt/_rels/presentation.xml.rels",

@@ -104,6 +104,17 @@ describe("PPTX", () => {
     );
   });
 
+  it("one slide listed 100,000 times is read once, then refused as memory past the text budget", async () => {
+    const bytes = pptx([{ boxes: [["Repeated slide ".repeat(10)]] }], new Array(100_000).fill(0));
+    const started = performance.now();
+    await expectFailure(
+      parseDocument(bytes, MEDIA_TYPES.pptx, { ...budget, maxMemoryMb: 32 }),
+      "memory",
+      /^extracted text of \d+ characters exceeds what the memory budget allows \(4194304\)$/,
+    );
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+
   it("broken slide XML or a truncated file → malformed", async () => {
     const broken = pptx([{ raw: new TextEncoder().encode("<p:sld><a:t>unclosed <<<") }]);
     const where = /^pptx: ppt\/slides\/slide1\.xml: not well-formed XML/;
