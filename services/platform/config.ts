@@ -110,7 +110,7 @@ export const SETTINGS = {
   aiProvider: {
     env: "DOCMESH_AI_PROVIDER",
     default: "builtin",
-    doc: "builtin (no server) or ollama.",
+    doc: "builtin (no server) or ollama. With ollama every document goes to NEEDS_REVIEW: its classification confidence is a constant 0.3 (no measured confidence yet), below the default review threshold.",
     parse: oneOf<AiProviderName>("builtin", "ollama"),
   },
   ollamaUrl: {
