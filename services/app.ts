@@ -4,7 +4,12 @@ import { HealthCheckResponse_ServingStatus as ServingStatus } from "../gen/grpc/
 import { type ApiHandlers, apiRoutes, PUBLIC_SERVICES } from "./api.ts";
 import { HealthRegistry } from "./health/health.ts";
 import type { Config } from "./platform/config.ts";
-import { type RunningServer, type ServerOptions, startServer } from "./platform/server.ts";
+import {
+  type ConnectionTimeouts,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+} from "./platform/server.ts";
 
 export interface App {
   server: RunningServer;
@@ -21,7 +26,7 @@ export interface ApiOptions {
 
 /** Starts the public API server; it answers health (NOT_SERVING) until handlers are bound. */
 export async function startApi(
-  config: Pick<Config, "host" | "port">,
+  config: Pick<Config, "host" | "port"> & Partial<ConnectionTimeouts>,
   options: ApiOptions = {},
 ): Promise<App> {
   const health = new HealthRegistry();
@@ -39,6 +44,7 @@ export async function startApi(
     routes: apiRoutes(() => handlers, health),
     interceptors: [...(options.interceptors ?? []), createValidateInterceptor()],
     httpRoutes: (req, res) => extraRoutes?.(req, res) ?? false,
+    timeouts: config,
   });
 
   return {

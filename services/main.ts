@@ -47,15 +47,27 @@ async function main(): Promise<void> {
   const log = logger("main");
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: the operator is not waiting for a clean stop.
+      log.warn("stopping now", { signal });
+      process.exit(1);
+    }
     stopping = true;
     log.info("shutting down", { signal });
+    // A stuck engine must not keep the port: a process manager expects the process to end.
+    const deadline = setTimeout(() => {
+      log.error("shutdown took too long; exiting", { seconds: SHUTDOWN_DEADLINE_MS / 1000 });
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
     await running.stop();
     process.exit(0);
   };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(signal));
 }
+
+/** How long a clean stop may take after SIGTERM or SIGINT before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -62,6 +62,12 @@ export interface RateLimitRule {
 /** RPC method name (or `*`, every other RPC) → the per-tenant limit; `*` is always present. */
 export type RateLimitTable = Record<string, RateLimitRule>;
 
+function rateRule(raw: string, env: string): RateLimitRule {
+  const match = /^([1-9][0-9]{0,8})\/([1-9][0-9]{0,5})s$/.exec(raw.trim());
+  if (!match) throw new ConfigError(`${env}: "${raw}" is not REQUESTS/SECONDSs (e.g. 20/10s)`);
+  return { requests: Number(match[1]), seconds: Number(match[2]) };
+}
+
 function rateLimitTable(raw: string, env: string): RateLimitTable {
   const table: RateLimitTable = {};
   for (const item of list(raw)) {
@@ -254,6 +260,36 @@ export const SETTINGS = {
     doc: "Embedded edge: on enforces DOCMESH_RATE_LIMITS in this process; off leaves it to Envoy; auto is on when DOCMESH_AUTH=jwt.",
     parse: oneOf("auto", "on", "off"),
   },
+  unauthenticatedLimit: {
+    env: "DOCMESH_UNAUTHENTICATED_LIMIT",
+    default: "20/10s",
+    doc: "Failed authentications (missing or bad token) per client address, REQUESTS/SECONDSs; past it those calls get RESOURCE_EXHAUSTED (429 at Envoy) instead of UNAUTHENTICATED. Valid tokens are never counted. Embedded edge: on whenever DOCMESH_RATE_LIMIT is; Envoy: always (docs/edge.md).",
+    parse: rateRule,
+  },
+  headersTimeoutMs: {
+    env: "DOCMESH_HEADERS_TIMEOUT_MS",
+    default: "10000",
+    doc: "A new connection must send its first bytes (the protocol check) and an HTTP/1.1 request its complete headers within this many ms, or the server closes it (408 for HTTP/1.1).",
+    parse: integer(1, 3_600_000),
+  },
+  requestTimeoutMs: {
+    env: "DOCMESH_REQUEST_TIMEOUT_MS",
+    default: "300000",
+    doc: "HTTP/1.1: a whole request (headers and body) must arrive within this many ms (408 otherwise). At least DOCMESH_HEADERS_TIMEOUT_MS.",
+    parse: integer(1, 3_600_000),
+  },
+  keepAliveTimeoutMs: {
+    env: "DOCMESH_KEEPALIVE_TIMEOUT_MS",
+    default: "5000",
+    doc: "HTTP/1.1: a kept-alive connection idle this many ms between requests is closed.",
+    parse: integer(1, 3_600_000),
+  },
+  h2IdleTimeoutMs: {
+    env: "DOCMESH_H2_IDLE_TIMEOUT_MS",
+    default: "120000",
+    doc: "h2c: a connection with no frame received or sent for this many ms is closed (pings do not count; open streams send heartbeats). More than 2 × DOCMESH_HEARTBEAT_SECONDS.",
+    parse: integer(1, 3_600_000),
+  },
   edgeUpstreams: {
     env: "DOCMESH_EDGE_UPSTREAMS",
     default: "127.0.0.1:8080",
@@ -284,7 +320,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
   }
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
-  return { ...(config as Config), ...overrides };
+  const loaded = { ...(config as Config), ...overrides };
+  problems.push(...timeoutProblems(loaded));
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
+  return loaded;
+}
+
+/** Timeouts that only make sense together: Node refuses a header timeout above the request timeout. */
+function timeoutProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    problems.push(
+      `DOCMESH_HEADERS_TIMEOUT_MS (${config.headersTimeoutMs}) must not exceed DOCMESH_REQUEST_TIMEOUT_MS (${config.requestTimeoutMs})`,
+    );
+  }
+  if (config.h2IdleTimeoutMs <= 2 * config.heartbeatSeconds * 1000) {
+    problems.push(
+      `DOCMESH_H2_IDLE_TIMEOUT_MS (${config.h2IdleTimeoutMs}) must exceed 2 heartbeats (DOCMESH_HEARTBEAT_SECONDS=${config.heartbeatSeconds}), or quiet streams are cut`,
+    );
+  }
+  return problems;
 }
 
 /** The settings table, for --help and docs. */

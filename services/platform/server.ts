@@ -1,8 +1,21 @@
 import http from "node:http";
 import http2 from "node:http2";
-import net from "node:net";
-import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import type net from "node:net";
+import {
+  type ConnectRouter,
+  createContextKey,
+  createContextValues,
+  type Interceptor,
+} from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { type Config, SETTINGS } from "./config.ts";
+import { logger } from "./log.ts";
+
+/** How long a connection may take or stay idle (DOCMESH_*_TIMEOUT_MS in config.ts). */
+export type ConnectionTimeouts = Pick<
+  Config,
+  "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs" | "h2IdleTimeoutMs"
+>;
 
 export interface ServerOptions {
   host: string;
@@ -11,6 +24,8 @@ export interface ServerOptions {
   interceptors?: Interceptor[];
   /** Plain HTTP/1.1 routes served beside the RPCs (e.g. presigned uploads); return true when handled. */
   httpRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** Unset ones take the documented defaults. */
+  timeouts?: Partial<ConnectionTimeouts>;
 }
 
 export interface RunningServer {
@@ -20,55 +35,128 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The TCP peer of a call, from the socket (never a header): what failed logins are counted by. */
+export const CLIENT_ADDRESS = createContextKey<string>("unknown", { description: "TCP peer address" });
+
 // The HTTP/2 client preface. gRPC clients speak h2c with prior knowledge; browsers,
 // curl and Connect/gRPC-Web clients over HTTP/1.1 do not, so one port serves both.
-const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+/** h2c once the whole preface has arrived, HTTP/1.1 as soon as a byte differs from it. */
+export function sniffProtocol(received: Buffer): "h2c" | "http1" | "undecided" {
+  const length = Math.min(received.length, H2_PREFACE.length);
+  if (!received.subarray(0, length).equals(H2_PREFACE.subarray(0, length))) return "http1";
+  return length === H2_PREFACE.length ? "h2c" : "undecided";
+}
+
+const log = logger("server");
 
 /** Serves the routes over Connect, gRPC and gRPC-Web, on HTTP/1.1 and h2c, on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const handler = connectNodeAdapter({
     routes: options.routes,
     interceptors: options.interceptors ?? [],
-    // The contracts cap one-call uploads at 64 MiB; anything larger is refused before it is buffered.
-    readMaxBytes: 65 * 1024 * 1024,
+    // The contracts cap one-call uploads at 64 MiB of content. Over JSON that content arrives as
+    // base64 (4/3 larger) in an envelope, so the transport allows that much and the handler's
+    // own size check (RESOURCE_EXHAUSTED, naming CreateUpload) is the one callers meet.
+    readMaxBytes: Math.ceil((64 * 1024 * 1024) / 3) * 4 + 1024 * 1024,
+    contextValues: (req) => createContextValues().set(CLIENT_ADDRESS, req.socket.remoteAddress ?? "unknown"),
   });
+  // Sessions idle for h2IdleTimeoutMs are destroyed (no 'timeout' listener: Node's default).
   const h2 = http2.createServer({}, handler);
-  const h1 = http.createServer((req, res) => {
-    if (!options.httpRoutes?.(req, res)) handler(req, res);
-  });
+  h2.setTimeout(timeouts.h2IdleTimeoutMs);
+  // The HTTP/1.1 server owns the port: Node checks its header and request timeouts only on a
+  // server that listens. Its connection handler is taken over to sniff for h2c first.
+  const h1 = http.createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+      // Node's 30 s default would let a 1 s header timeout run for 30 s.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, timeouts.headersTimeoutMs / 2)),
+    },
+    (req, res) => {
+      if (!options.httpRoutes?.(req, res)) handler(req, res);
+    },
+  );
+  const serveHttp1 = h1.listeners("connection")[0] as (socket: net.Socket) => void;
+  h1.removeAllListeners("connection");
   const sockets = new Set<net.Socket>();
 
-  const server = net.createServer((socket) => {
+  h1.on("connection", (socket: net.Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
-    socket.once("data", (first: Buffer) => {
-      socket.pause();
-      socket.unshift(first);
-      const isHttp2 = first.subarray(0, H2_PREFACE.length).equals(H2_PREFACE.subarray(0, first.length));
-      if (isHttp2) {
-        // http2 reads the buffered first chunk itself, then takes over the native handle.
+    // A reset (ECONNRESET) or any socket error, before or after the hand-off, closes only this
+    // connection; without a listener it would be an uncaught 'error' that ends the process.
+    socket.on("error", (error) => log.debug("connection error", { error: error.message }));
+    awaitProtocol(socket, timeouts.headersTimeoutMs, (protocol) => {
+      if (protocol === "h2c") {
+        // As on Node's own h2c server: a peer's FIN ends the session, not half of it.
+        socket.allowHalfOpen = false;
+        // http2 reads the buffered bytes itself, then takes over the native handle.
         h2.emit("connection", socket);
       } else {
-        h1.emit("connection", socket);
+        serveHttp1.call(h1, socket);
         socket.resume();
       }
     });
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => resolve());
+    h1.once("error", reject);
+    h1.listen(options.port, options.host, () => resolve());
   });
-  const port = (server.address() as net.AddressInfo).port;
+  const port = (h1.address() as net.AddressInfo).port;
 
   return {
     port,
     url: `http://${options.host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        h1.close(() => resolve());
         h1.closeAllConnections();
         for (const socket of sockets) socket.destroy();
       }),
   };
 }
+
+/**
+ * Buffers a new connection's bytes until they tell HTTP/1.1 from h2c (a plain request may arrive
+ * one byte per TCP segment), then puts them back and hands the paused socket on. A client that
+ * neither finishes nor diverges from the preface within `timeoutMs` is disconnected.
+ */
+function awaitProtocol(
+  socket: net.Socket,
+  timeoutMs: number,
+  decided: (protocol: "h2c" | "http1") => void,
+): void {
+  let received: Buffer = Buffer.alloc(0);
+  const timer = setTimeout(() => socket.destroy(), timeoutMs);
+  const stop = () => {
+    clearTimeout(timer);
+    socket.off("data", onData);
+    socket.off("end", onEnd);
+  };
+  const onData = (chunk: Buffer) => {
+    received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
+    const protocol = sniffProtocol(received);
+    if (protocol === "undecided") return;
+    stop();
+    socket.pause();
+    socket.unshift(received);
+    decided(protocol);
+  };
+  // The peer closed before saying which protocol: nothing to answer.
+  const onEnd = () => socket.destroy();
+  socket.on("data", onData);
+  socket.on("end", onEnd);
+  socket.once("close", stop);
+}
+
+const DEFAULT_TIMEOUTS: ConnectionTimeouts = {
+  headersTimeoutMs: Number(SETTINGS.headersTimeoutMs.default),
+  requestTimeoutMs: Number(SETTINGS.requestTimeoutMs.default),
+  keepAliveTimeoutMs: Number(SETTINGS.keepAliveTimeoutMs.default),
+  h2IdleTimeoutMs: Number(SETTINGS.h2IdleTimeoutMs.default),
+};

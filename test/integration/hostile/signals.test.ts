@@ -65,7 +65,8 @@ describe("npm start and signals", () => {
     const signalled = Date.now();
     npm.kill("SIGTERM");
     while (await listening(port)) {
-      if (Date.now() - signalled > 5_000) throw new Error(`port ${port} still open 5 s after SIGTERM:\n${output}`);
+      if (Date.now() - signalled > 5_000)
+        throw new Error(`port ${port} still open 5 s after SIGTERM:\n${output}`);
       await sleep(100);
     }
     await exited;
