@@ -7,24 +7,28 @@ import { walkXml, xmlAttr } from "./xml.ts";
 /**
  * The text of a DrawingML part (a slide, its notes, a SmartArt data part): the `a:t` runs of each
  * `a:p` paragraph, `a:br` as a line break, table rows as tab-separated cells. Slide-number fields
- * are left out (a notes page repeats the number).
+ * are left out (a notes page repeats the number), and so is the `mc:Fallback` branch of markup
+ * compatibility blocks (it repeats the `mc:Choice` content for older readers).
  */
 function drawingText(xml: string, what: string): string {
   const out = new TextBuilder();
   let inRun = 0;
   let inSlideNumber = false;
+  let inFallback = 0;
   walkXml(
     xml,
     {
       open(name, attrs) {
-        if (name === "t") inRun++;
+        if (inFallback > 0 || name === "Fallback") inFallback++;
+        else if (name === "t") inRun++;
         else if (name === "br") out.newline();
         else if (name === "fld") inSlideNumber = xmlAttr(attrs, "type") === "slidenum";
         else if (name === "tr") out.startRow();
         else if (name === "tc") out.startCell();
       },
       close(name) {
-        if (name === "t") inRun--;
+        if (inFallback > 0) inFallback--;
+        else if (name === "t") inRun--;
         else if (name === "p") out.newline();
         else if (name === "fld") inSlideNumber = false;
         else if (name === "tr") out.endRow();

@@ -42,6 +42,8 @@ export interface SlideInput {
   /** A table: rows of cell texts. */
   table?: string[][];
   notes?: string;
+  /** A markup-compatibility block: a text box for new readers, and a fallback copy for old ones. */
+  alternate?: { choice: string; fallback: string };
   /** Replace the slide part's bytes (e.g. a zip bomb), keeping its name. */
   raw?: Uint8Array;
   declaredSize?: number;
@@ -62,6 +64,13 @@ function slideXml(slide: SlideInput): string {
     (box, i) =>
       `<p:sp><p:nvSpPr><p:cNvPr id="${i + 2}" name="TextBox ${i + 1}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr/>${textBody(box)}</p:sp>`,
   );
+  if (slide.alternate) {
+    const box = (text: string) =>
+      `<p:sp><p:nvSpPr><p:cNvPr id="20" name="Equation"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr/>${textBody([text])}</p:sp>`;
+    shapes.push(
+      `<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main" Requires="a14">${box(slide.alternate.choice)}</mc:Choice><mc:Fallback>${box(slide.alternate.fallback)}</mc:Fallback></mc:AlternateContent>`,
+    );
+  }
   if (slide.table) {
     const rows = slide.table
       .map(

@@ -35,7 +35,7 @@ const DECK = [
     ],
   },
   {}, // a picture-only slide: no text, still slide 3
-  { boxes: [["Thanks"], ["Questions?"]] },
+  { boxes: [["Thanks"], ["Questions?"]], alternate: { choice: "E = mc²", fallback: "E = mc2 (picture)" } },
 ];
 
 const WORKBOOK = [
@@ -88,7 +88,7 @@ describe("PPTX", () => {
     expect(doc.pages[0]).toBe("Quarterly review\nRevenue up 12% & costs <flat>\n\nMention the Oslo office.");
     expect(doc.pages[1]).toBe("Line one\nLine two\nRegion\tSales\nNorth\t1200");
     expect(doc.pages[2]).toBe("");
-    expect(doc.pages[3]).toBe("Thanks\nQuestions?");
+    expect(doc.pages[3]).toBe("Thanks\nQuestions?\nE = mc²"); // not the mc:Fallback copy
     expect(doc.ocr).toBe(false);
   });
 
