@@ -381,6 +381,28 @@ export function badInputSuite(mode: Mode) {
       });
     });
 
+    describe("times past year 9999 (a binary client can send them) are INVALID_ARGUMENT", () => {
+      const farFuture = { seconds: 2n ** 62n, nanos: 0 };
+      it("ListDocuments create_time_after", async () => {
+        await expectRefused(
+          docmesh.clients.metadata.listDocuments({ filter: { createTimeAfter: farFuture } }),
+          Code.InvalidArgument,
+          "filter.create_time_after",
+        );
+      });
+
+      it("SearchDocuments create_time_before", async () => {
+        await expectRefused(
+          docmesh.clients.search.searchDocuments({
+            query: "invoice",
+            filter: { createTimeBefore: farFuture },
+          }),
+          Code.InvalidArgument,
+          "filter.create_time_before",
+        );
+      });
+    });
+
     describe("sequences past what the store holds are INVALID_ARGUMENT", () => {
       it("WatchDocument after 2^63-1", async () => {
         await expectRefused(

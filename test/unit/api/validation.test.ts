@@ -125,6 +125,11 @@ const cases: [string, (c: ReturnType<typeof clients>) => Promise<unknown>, strin
     "filter.document_date_to",
   ],
   [
+    "ListDocuments created after year 9999",
+    (c) => c.metadata.listDocuments({ filter: { createTimeAfter: { seconds: 2n ** 62n, nanos: 0 } } }),
+    "filter.create_time_after",
+  ],
+  [
     "WatchDocument after 2^63-1",
     (c) => firstOf(c.progress.watchDocument({ name: DOC, afterSequence: 2n ** 63n - 1n })),
     "after_sequence",
