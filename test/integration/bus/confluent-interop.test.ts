@@ -21,10 +21,10 @@ import { decodingHandler, eventRecord } from "../../../services/platform/events/
 import { frame } from "../../../services/platform/events/wire.ts";
 import { waitFor } from "../../contract/bus.ts";
 import { kafkaBrokers, requireEnv } from "./env.ts";
+import { readWithPython } from "./python-peer.ts";
 
 const run = promisify(execFile);
 const CACHE = process.env.DOCMESH_CACHE ?? join(homedir(), ".cache", "docmesh");
-const REPO = join(import.meta.dirname, "../../..");
 
 function sampleEvents(): DocumentEvent[] {
   const doc = randomUUID();
@@ -114,32 +114,11 @@ describe("Confluent interop", () => {
   });
 
   it("Python confluent-kafka ProtobufDeserializer decodes our records with the same field values", async () => {
-    const setup = await run("bash", [join(REPO, "scripts/python-interop.sh")], {
-      cwd: REPO,
-      timeout: 600_000,
-    });
-    void setup;
-    const python = join(CACHE, "py", "bin", "python");
     const topic = `interop.${runId}.events`;
     await bus.ensureTopics([{ name: topic, partitions: 3, retentionMs: 3_600_000 }]);
     const events = [...sampleEvents(), ...sampleEvents()];
     await bus.publish(topic, await Promise.all(events.map((e) => eventRecord(codec, e))));
-    const { stdout } = await run(
-      python,
-      [
-        join(import.meta.dirname, "confluent_interop.py"),
-        join(CACHE, "py", "gen"),
-        brokers.join(","),
-        topic,
-        String(events.length),
-        registryUrl,
-      ],
-      { timeout: 120_000 },
-    );
-    const lines = stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as { key: string; partition: number; plain: unknown; registry: unknown });
+    const lines = await readWithPython({ brokers, topic, count: events.length, registryUrl });
     expect(lines).toHaveLength(events.length);
     const expected = new Map(
       events.map((e) => [e.eventId, toJson(DocumentEventSchema, e, { useProtoFieldName: true })]),

@@ -1,18 +1,23 @@
 """Decode Docmesh records with confluent-kafka's own ProtobufDeserializer (the Confluent peer).
 
-usage: python confluent_interop.py <gen_dir> <brokers> <topic> <count> <registry_url>
+usage: python confluent_interop.py <gen_dir> <brokers> <topic> <count> <registry_url> [<since_ms> <keys>]
 
-Consumes <count> records of <topic> from the beginning and prints one JSON line per record:
-{"partition", "offset", "key", "plain": <dict or error>, "registry": <dict or error>}
+Consumes <count> records of <topic> and prints one JSON line per record:
+{"partition", "offset", "key", "headers": {name: value}, "plain": <dict or error>, "registry": <dict or error>}
   plain    -- ProtobufDeserializer(DocumentEvent) without a registry client: Confluent framing
               (magic byte, schema id, message indexes) + the generated Python class
   registry -- ProtobufDeserializer with a SchemaRegistryClient: the writer schema is fetched by id
+By default from the beginning of the topic. With <since_ms> (epoch milliseconds) it starts at the first
+record written at or after that time (offsets_for_times), and with <keys> (comma-separated) it reports
+only records with those keys: how to read one document's events from a shared, long-lived topic.
 """
 import json
 import sys
 import time
 
 gen_dir, brokers, topic, count, registry_url = sys.argv[1:6]
+since_ms = int(sys.argv[6]) if len(sys.argv) > 6 else None
+keys = set(sys.argv[7].split(",")) if len(sys.argv) > 7 else None
 sys.path.insert(0, gen_dir)
 
 from confluent_kafka import Consumer  # noqa: E402
@@ -39,7 +44,18 @@ consumer = Consumer(
         "enable.auto.commit": False,
     }
 )
-consumer.subscribe([topic])
+
+
+def start_at_time(c, partitions):
+    """Position every assigned partition at the first record at or after since_ms."""
+    if since_ms is not None:
+        for p in partitions:
+            p.offset = since_ms
+        partitions = c.offsets_for_times(partitions, timeout=10)
+    c.assign(partitions)
+
+
+consumer.subscribe([topic], on_assign=start_at_time)
 want = int(count)
 seen = 0
 deadline = time.time() + 60
@@ -51,8 +67,12 @@ try:
         if msg.error():
             print(json.dumps({"error": str(msg.error())}), flush=True)
             continue
+        key = msg.key().decode()
+        if keys is not None and key not in keys:
+            continue
         ctx = SerializationContext(msg.topic(), MessageField.VALUE)
-        out = {"partition": msg.partition(), "offset": msg.offset(), "key": msg.key().decode()}
+        headers = {name: value.decode() for name, value in (msg.headers() or [])}
+        out = {"partition": msg.partition(), "offset": msg.offset(), "key": key, "headers": headers}
         for name, deser in (("plain", plain), ("registry", with_registry)):
             try:
                 if isinstance(deser, Exception):
