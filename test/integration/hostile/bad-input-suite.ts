@@ -403,6 +403,14 @@ export function badInputSuite(mode: Mode) {
       });
     });
 
+    it("SearchDocuments with an infinite amount bound is INVALID_ARGUMENT", async () => {
+      await expectRefused(
+        docmesh.clients.search.searchDocuments({ query: "invoice", filter: { totalAmountMax: Infinity } }),
+        Code.InvalidArgument,
+        "filter.total_amount_max",
+      );
+    });
+
     describe("sequences past what the store holds are INVALID_ARGUMENT", () => {
       it("WatchDocument after 2^63-1", async () => {
         await expectRefused(
