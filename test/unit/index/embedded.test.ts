@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmbeddedSearchIndex } from "../../../services/platform/index/embedded.ts";
+import type { IndexedDocument } from "../../../services/platform/index/search-index.ts";
 import { axisVector, searchIndexContract } from "../../contract/search-index.ts";
 
 searchIndexContract("embedded (PGlite)", async () => {
@@ -64,7 +65,7 @@ describe("embedded search index specifics", () => {
   it("never compares vectors of two models: a model change drops them, reembed restores them", async () => {
     const dir = await mkdtemp(join(tmpdir(), "docmesh-index-model-"));
     const chunk = (text: string, embedding: Float32Array) => ({ ordinal: 0, text, embedding });
-    const document = (id: string, text: string, embedding: Float32Array) => ({
+    const document = (id: string, text: string, embedding: Float32Array): IndexedDocument => ({
       tenant: "t",
       documentId: id,
       fileName: `${id}.txt`,
