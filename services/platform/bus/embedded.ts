@@ -11,6 +11,8 @@
 // every second during long batches), so a restart loses no published record and redelivers only
 // records whose handler had not resolved-and-committed. Within a process a group's partitions are
 // spread over its subscribers (partition p → subscriber p mod n); every group sees every record.
+// A new group starts at offset 0, or at the end with startFrom "latest"; an ephemeral group keeps
+// its offsets in memory only (no groups/ directory).
 // Not covered: several processes on one directory (single writer), retention (kept forever).
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -13,7 +13,8 @@
 // the heartbeat reports a rebalance (kafkajs uses the eager protocol, so every partition is revoked)
 // the in-flight handler's signal is aborted and its record is left uncommitted for the next owner.
 // stop() stops fetching, lets in-flight handlers finish (drainTimeoutMs, then aborts them), commits,
-// and leaves the group.
+// and leaves the group. startFrom "latest" seeks to the end offsets read before joining; an ephemeral
+// subscription never commits and deletes its group after leaving.
 import { context, propagation, ROOT_CONTEXT } from "@opentelemetry/api";
 import {
   type Admin,

@@ -129,6 +129,7 @@ describe("Confluent interop", () => {
       expect(decoded).toEqual(expected.get(decoded.event_id));
       expect(line.key).toBe(decoded.document_id);
       expect(line.partition).toBe(partitionForKey(line.key, 3));
+      expect(line.headers["event-id"]).toBe(decoded.event_id);
     }
     // With a registry client the deserializer also fetches the writer schema by id (format=serialized).
     // Recorded, not asserted: Apicurio 3.3.3's ccompat API returns that format as raw descriptor bytes
