@@ -8,6 +8,7 @@ import { DocumentStatus } from "../../../gen/docmesh/document/v1/document_pb.ts"
 import { SearchMode } from "../../../gen/docmesh/search/v1/search_service_pb.ts";
 import { STAGING_PREFIX } from "../../../services/ingestion/ingest.ts";
 import { sweepStagedUploads } from "../../../services/ingestion/upload-sweep.ts";
+import type { Config } from "../../../services/platform/config.ts";
 import { type Mode, startDocmesh, type TestDocmesh } from "../../support/docmesh.ts";
 
 const TERMINAL = new Set([
@@ -36,12 +37,13 @@ async function codeOf(call: Promise<unknown>): Promise<Code | undefined> {
   return error instanceof ConnectError ? error.code : undefined;
 }
 
-export function uploadsSuite(mode: Mode) {
+/** `overrides` lets cluster runs use a bucket of their own: the sweep sees every staged upload. */
+export function uploadsSuite(mode: Mode, overrides: Partial<Config> = {}) {
   describe(`hostile signed uploads (${mode})`, () => {
     let docmesh: TestDocmesh;
 
     beforeAll(async () => {
-      docmesh = await startDocmesh(mode);
+      docmesh = await startDocmesh(mode, overrides);
     }, 180_000);
     afterAll(async () => {
       await docmesh?.stop();
