@@ -84,15 +84,14 @@ describe("filesystem blob store specifics", () => {
     expect(await h.store.stat("too/big")).toBeUndefined();
   });
 
-  it("answers 413 for a chunked body that grows past the cap, keeping nothing", async () => {
-    const url = await h.store.presignPut("too/streamed", 60);
-    const chunk = new Uint8Array(256 * 1024);
+  /** PUTs `chunks` chunks of `chunkBytes` without Content-Length, then checks nothing was kept. */
+  async function expectChunkedPutRefused(url: string, key: string, chunks: number, chunkBytes: number) {
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (sent >= 8) return controller.close();
+        if (sent >= chunks) return controller.close();
         sent++;
-        controller.enqueue(chunk);
+        controller.enqueue(new Uint8Array(chunkBytes));
       },
     });
     const response = await fetch(url, { method: "PUT", body, duplex: "half" } as RequestInit).catch(
@@ -100,27 +99,22 @@ describe("filesystem blob store specifics", () => {
     );
     // The server answers 413 and closes; depending on timing the client sees the answer or a reset.
     if (response instanceof Response) expect(response.status).toBe(413);
-    expect(await h.store.stat("too/streamed")).toBeUndefined();
+    expect(await h.store.stat(key)).toBeUndefined();
     expect(await readdir(join(h.root, "tmp"))).toEqual([]);
+  }
+
+  it("answers 413 for a chunked body that grows past the cap, keeping nothing", async () => {
+    await expectChunkedPutRefused(
+      await h.store.presignPut("too/streamed", 60),
+      "too/streamed",
+      8,
+      256 * 1024,
+    );
   });
 
   it("stops a chunked body at the size the URL was signed for, keeping nothing", async () => {
     const url = await h.store.presignPut("announced/small", 60, 10);
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent >= 32) return controller.close();
-        sent++;
-        controller.enqueue(new Uint8Array(64 * 1024));
-      },
-    });
-    const response = await fetch(url, { method: "PUT", body, duplex: "half" } as RequestInit).catch(
-      (e: unknown) => e,
-    );
-    // The server answers 413 and closes; depending on timing the client sees the answer or a reset.
-    if (response instanceof Response) expect(response.status).toBe(413);
-    expect(await h.store.stat("announced/small")).toBeUndefined();
-    expect(await readdir(join(h.root, "tmp"))).toEqual([]);
+    await expectChunkedPutRefused(url, "announced/small", 32, 64 * 1024);
   });
 
   it("refuses a URL whose announced size was changed (403)", async () => {
