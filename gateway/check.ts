@@ -2,6 +2,7 @@
 // binding), limited per tenant, with the right timeout kind; every service transcoded. Used by
 // test/unit/gateway on the rendered config; it names what is missing rather than diffing text.
 import type { EdgeRpc } from "./contracts.ts";
+import { REQUIRE_TOKEN_FILTER, UNAUTHENTICATED_LIMIT_FILTER } from "./envoy-config.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -16,7 +17,9 @@ export function edgeProblems(config: Obj, rpcs: EdgeRpc[]): string[] {
   const order = filters.map((f) => f.name as string);
   for (const [before, after] of [
     ["envoy.filters.http.header_mutation", "envoy.filters.http.jwt_authn"],
-    ["envoy.filters.http.jwt_authn", "envoy.filters.http.local_ratelimit"],
+    ["envoy.filters.http.jwt_authn", UNAUTHENTICATED_LIMIT_FILTER],
+    [UNAUTHENTICATED_LIMIT_FILTER, REQUIRE_TOKEN_FILTER],
+    [REQUIRE_TOKEN_FILTER, "envoy.filters.http.local_ratelimit"],
     ["envoy.filters.http.local_ratelimit", "envoy.filters.http.grpc_json_transcoder"],
     ["envoy.filters.http.grpc_json_transcoder", "envoy.filters.http.router"],
   ] as const) {

@@ -26,8 +26,10 @@ export function edgeOptionsFrom(config: Config, overrides: Partial<EnvoyOptions>
     issuer: config.jwtIssuer,
     audience: config.jwtAudience,
     rateLimits: config.rateLimits,
+    unauthenticatedLimit: config.unauthenticatedLimit,
     corsOrigins: config.edgeCorsOrigins,
     heartbeatSeconds: config.heartbeatSeconds,
+    upstreamIdleSeconds: Math.max(1, Math.floor(config.h2IdleTimeoutMs / 2000)),
     ...overrides,
   };
 }

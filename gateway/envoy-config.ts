@@ -3,7 +3,7 @@
 // (scripts/edge/render.ts); test/unit/gateway checks they never drift apart.
 
 import { CLOCK_SKEW_SECONDS } from "../services/platform/auth.ts";
-import type { RateLimitTable } from "../services/platform/config.ts";
+import type { RateLimitRule, RateLimitTable } from "../services/platform/config.ts";
 import { EDGE_SERVICES, type EdgeRpc, edgeRpcs, OPEN_SERVICES } from "./contracts.ts";
 import {
   FORGEABLE_TENANT_HEADERS,
@@ -27,15 +27,25 @@ export interface EnvoyOptions {
   issuer: string;
   audience: string;
   rateLimits: RateLimitTable;
+  /** Failed authentications per client address (DOCMESH_UNAUTHENTICATED_LIMIT). */
+  unauthenticatedLimit: RateLimitRule;
   corsOrigins: string[];
   heartbeatSeconds: number;
+  /** Envoy drops an unused upstream connection after this long: before the service's h2c idle timeout does. */
+  upstreamIdleSeconds: number;
 }
 
 type Yaml = string | number | boolean | null | Yaml[] | { [key: string]: Yaml };
 
 const TYPE = "type.googleapis.com/envoy.extensions";
 const RATELIMIT_FILTER = "envoy.filters.http.local_ratelimit";
+/** A second local_ratelimit instance: failed authentications per client address. */
+export const UNAUTHENTICATED_LIMIT_FILTER = "docmesh.unauthenticated_ratelimit";
+/** Refuses what jwt_authn let through unverified (so the limiter above could count it first). */
+export const REQUIRE_TOKEN_FILTER = "docmesh.require_token";
 const JWT_PROVIDER = "docmesh";
+/** jwt_authn writes why a token failed here (dynamic metadata), for the 401's message. */
+const JWT_FAILURE_METADATA = "jwt_failure";
 
 /** One upstream cluster per public service (the service map); all point at the API processes. */
 export function clusterOf(service: string): string {
@@ -76,7 +86,9 @@ export function envoyConfig(options: EnvoyOptions): Record<string, Yaml> {
         },
       ],
       clusters: [
-        ...services.map((service) => upstreamCluster(clusterOf(service), options.upstreams, service)),
+        ...services.map((service) =>
+          upstreamCluster(clusterOf(service), options.upstreams, service, options.upstreamIdleSeconds),
+        ),
         ...(isUrl(options.jwks) ? [jwksCluster(new URL(options.jwks))] : []),
       ],
     },
@@ -90,6 +102,9 @@ function httpConnectionManager(options: EnvoyOptions, rpcs: EdgeRpc[]): Yaml {
       "@type": `${TYPE}.filters.network.http_connection_manager.v3.HttpConnectionManager`,
       stat_prefix: "docmesh_edge",
       codec_type: "AUTO",
+      // The client address is the TCP peer's, never an x-forwarded-for a client wrote: the
+      // unauthenticated limit is keyed on it.
+      use_remote_address: true,
       generate_request_id: true,
       // Streams: no request deadline; a stream is cut only after this long without a byte.
       stream_idle_timeout: seconds(TIMEOUTS.streamIdleSeconds),
@@ -145,15 +160,41 @@ function localReplies(): Yaml {
   return {
     mappers: [
       {
-        // jwt_authn answers a wrong audience with 403; every token failure is 401 / UNAUTHENTICATED
-        // at this edge, as in the services. Only local replies are mapped: a service's own
+        // The require-token filter (RBAC) refuses an unverified request with 403; every token
+        // failure is 401 / UNAUTHENTICATED at this edge, as in the services, with jwt_authn's reason
+        // ("Jwt is expired", ...) as the message. Only local replies are mapped: a service's own
         // PERMISSION_DENIED passes through untouched.
         filter: {
-          status_code_filter: {
-            comparison: { op: "EQ", value: { default_value: 403, runtime_key: "docmesh.jwt_403" } },
+          and_filter: {
+            filters: [
+              forbidden(),
+              {
+                metadata_filter: {
+                  matcher: {
+                    filter: "envoy.filters.http.jwt_authn",
+                    path: [{ key: JWT_FAILURE_METADATA }],
+                    value: { present_match: true },
+                  },
+                  match_if_key_not_found: false,
+                },
+              },
+            ],
           },
         },
         status_code: 401,
+        body_format_override: {
+          text_format_source: {
+            inline_string: `%DYNAMIC_METADATA(envoy.filters.http.jwt_authn:${JWT_FAILURE_METADATA}:message)%`,
+          },
+        },
+      },
+      {
+        // No token at all, or a verified one without a tenant claim.
+        filter: forbidden(),
+        status_code: 401,
+        body_format_override: {
+          text_format_source: { inline_string: "Jwt is missing or has no tenant claim" },
+        },
       },
       {
         filter: {
@@ -177,6 +218,14 @@ function localReplies(): Yaml {
   };
 }
 
+function forbidden(): Yaml {
+  return {
+    status_code_filter: {
+      comparison: { op: "EQ", value: { default_value: 403, runtime_key: "docmesh.jwt_403" } },
+    },
+  };
+}
+
 function routeConfig(options: EnvoyOptions, rpcs: EdgeRpc[]): Yaml {
   const routes: Yaml[] = [];
   for (const open of OPEN_SERVICES) {
@@ -187,6 +236,10 @@ function routeConfig(options: EnvoyOptions, rpcs: EdgeRpc[]): Yaml {
         cluster: clusterOf(open.typeName),
         timeout: "0s",
         idle_timeout: seconds(TIMEOUTS.streamIdleSeconds),
+      },
+      typed_per_filter_config: {
+        [UNAUTHENTICATED_LIMIT_FILTER]: disabledOnRoute(),
+        [REQUIRE_TOKEN_FILTER]: disabledOnRoute(),
       },
     });
   }
@@ -256,14 +309,8 @@ function tenantLimit(rpc: EdgeRpc, table: RateLimitTable): Yaml {
     stat_prefix: `rpc_${rpc.method}`,
     // No route-wide cap across tenants: this bucket only exists because the filter needs one.
     token_bucket: { max_tokens: 1000000, tokens_per_fill: 1000000, fill_interval: "1s" },
-    filter_enabled: {
-      runtime_key: "docmesh.ratelimit.enabled",
-      default_value: { numerator: 100, denominator: "HUNDRED" },
-    },
-    filter_enforced: {
-      runtime_key: "docmesh.ratelimit.enforced",
-      default_value: { numerator: 100, denominator: "HUNDRED" },
-    },
+    filter_enabled: percent(100, "docmesh.ratelimit.enabled"),
+    filter_enforced: percent(100, "docmesh.ratelimit.enforced"),
     rate_limited_as_resource_exhausted: true,
     enable_x_ratelimit_headers: "DRAFT_VERSION_03",
     response_headers_to_add: [
@@ -278,6 +325,85 @@ function tenantLimit(rpc: EdgeRpc, table: RateLimitTable): Yaml {
     descriptors: [{ entries: [{ key: "tenant" }], token_bucket: bucket }],
     max_dynamic_descriptors: 10000,
   };
+}
+
+/**
+ * Failed authentications per client address: one token bucket per remote address, drawn only by
+ * requests jwt_authn did not verify (no tenant claim header). Over it: 429 / RESOURCE_EXHAUSTED
+ * instead of 401 / UNAUTHENTICATED. Verified requests produce no descriptor and are never counted.
+ */
+function unauthenticatedLimitFilter(rule: RateLimitRule): Yaml {
+  return {
+    name: UNAUTHENTICATED_LIMIT_FILTER,
+    typed_config: {
+      "@type": `${TYPE}.filters.http.local_ratelimit.v3.LocalRateLimit`,
+      stat_prefix: "unauthenticated",
+      // No cap across addresses: this bucket only exists because the filter needs one.
+      token_bucket: { max_tokens: 1000000, tokens_per_fill: 1000000, fill_interval: "1s" },
+      filter_enabled: percent(100, "docmesh.unauthenticated_limit.enabled"),
+      filter_enforced: percent(100, "docmesh.unauthenticated_limit.enforced"),
+      rate_limited_as_resource_exhausted: true,
+      response_headers_to_add: [
+        {
+          append_action: "OVERWRITE_IF_EXISTS_OR_ADD",
+          header: { key: "x-docmesh-rate-limited", value: "unauthenticated" },
+        },
+      ],
+      rate_limits: [
+        {
+          actions: [
+            {
+              header_value_match: {
+                descriptor_key: "auth",
+                descriptor_value: "failed",
+                expect_match: false,
+                headers: [{ name: TENANT_CLAIM_HEADER, present_match: true }],
+              },
+            },
+            { remote_address: {} },
+          ],
+        },
+      ],
+      descriptors: [
+        {
+          entries: [{ key: "auth", value: "failed" }, { key: "remote_address" }],
+          token_bucket: {
+            max_tokens: rule.requests,
+            tokens_per_fill: rule.requests,
+            fill_interval: seconds(rule.seconds),
+          },
+        },
+      ],
+      max_dynamic_descriptors: 10000,
+    },
+  };
+}
+
+/** Refuses requests jwt_authn did not verify: 403 from RBAC, answered as 401 (localReplies). */
+function requireTokenFilter(): Yaml {
+  return {
+    name: REQUIRE_TOKEN_FILTER,
+    typed_config: {
+      "@type": `${TYPE}.filters.http.rbac.v3.RBAC`,
+      rules: {
+        action: "ALLOW",
+        policies: {
+          verified_token: {
+            permissions: [{ any: true }],
+            principals: [{ header: { name: TENANT_CLAIM_HEADER, present_match: true } }],
+          },
+        },
+      },
+    },
+  };
+}
+
+function disabledOnRoute(): Yaml {
+  return { "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", disabled: true };
+}
+
+function percent(value: number, runtimeKey: string): Yaml {
+  return { runtime_key: runtimeKey, default_value: { numerator: value, denominator: "HUNDRED" } };
 }
 
 function corsPolicy(origins: string[]): Yaml {
@@ -319,6 +445,7 @@ function httpFilters(options: EnvoyOptions): Yaml[] {
     claim_to_headers: [{ header_name: TENANT_CLAIM_HEADER, claim_name: "tenant" }],
     clock_skew_seconds: CLOCK_SKEW_SECONDS,
     require_expiration: true,
+    failed_status_in_metadata: JWT_FAILURE_METADATA,
   };
   if (isUrl(options.jwks)) {
     provider.remote_jwks = {
@@ -349,10 +476,24 @@ function httpFilters(options: EnvoyOptions): Yaml[] {
       typed_config: {
         "@type": `${TYPE}.filters.http.jwt_authn.v3.JwtAuthentication`,
         providers: { [JWT_PROVIDER]: provider },
-        rules: [...openRules, { match: { prefix: "/" }, requires: { provider_name: JWT_PROVIDER } }],
+        // A failed or missing token passes on unverified (no tenant header), so the limiter below
+        // can count it by address; the require-token filter after it refuses it.
+        rules: [
+          ...openRules,
+          {
+            match: { prefix: "/" },
+            requires: {
+              requires_any: {
+                requirements: [{ provider_name: JWT_PROVIDER }, { allow_missing_or_failed: {} }],
+              },
+            },
+          },
+        ],
         bypass_cors_preflight: true,
       },
     },
+    unauthenticatedLimitFilter(options.unauthenticatedLimit),
+    requireTokenFilter(),
     {
       // Limits are per route (typed_per_filter_config); this is only the filter's slot in the chain.
       name: RATELIMIT_FILTER,
@@ -386,7 +527,7 @@ function httpFilters(options: EnvoyOptions): Yaml[] {
   ];
 }
 
-function upstreamCluster(name: string, upstreams: string[], service: string): Yaml {
+function upstreamCluster(name: string, upstreams: string[], service: string, idleSeconds: number): Yaml {
   const endpoints = upstreams.map((hostPort) => {
     const [host, port] = splitHostPort(hostPort);
     return { endpoint: { address: socket(host, port) } };
@@ -403,7 +544,7 @@ function upstreamCluster(name: string, upstreams: string[], service: string): Ya
     typed_extension_protocol_options: {
       "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
         "@type": `${TYPE}.upstreams.http.v3.HttpProtocolOptions`,
-        common_http_protocol_options: { idle_timeout: "3600s" },
+        common_http_protocol_options: { idle_timeout: seconds(idleSeconds) },
         explicit_http_config: {
           http2_protocol_options: { connection_keepalive: { interval: "30s", timeout: "10s" } },
         },

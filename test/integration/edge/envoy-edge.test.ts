@@ -134,6 +134,9 @@ beforeAll(async () => {
   const defaults = loadConfig({}).rateLimits;
   edge = await startEdge(docmesh.url, {
     rateLimits: { ...defaults, "*": { requests: 100_000, seconds: 1 }, GetStats: STATS_LIMIT },
+    // The 401 cases below all come from 127.0.0.1; the per-address limit has its own test
+    // (envoy-unauth-limit.test.ts).
+    unauthenticatedLimit: { requests: 100_000, seconds: 1 },
     heartbeatSeconds: 2,
   });
   tokenA = await mintToken({ tenant: tenantA });
