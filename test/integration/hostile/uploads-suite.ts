@@ -152,6 +152,19 @@ export function uploadsSuite(mode: Mode, overrides: Partial<Config> = {}) {
       expect(await blobs.stat(created.stagingKey)).toBeUndefined();
     });
 
+    it("sweeps staged bytes that belong to no upload, after an hour's grace", async () => {
+      const { blobs, uploads } = docmesh.running.platform;
+      const orphans = [`${STAGING_PREFIX}/${randomUUID()}`, `${STAGING_PREFIX}/not-an-upload-id`];
+      for (const key of orphans) await blobs.put(key, text("left behind"), "text/plain");
+      const soon = await sweepStagedUploads(blobs, uploads, new Date(Date.now() + 30 * 60_000));
+      for (const key of orphans) expect(soon).not.toContain(key);
+      const later = await sweepStagedUploads(blobs, uploads, new Date(Date.now() + 2 * 3_600_000));
+      for (const key of orphans) {
+        expect(later).toContain(key);
+        expect(await blobs.stat(key)).toBeUndefined();
+      }
+    });
+
     it("never accepts a body larger than announced, and keeps none of it", async () => {
       const announced = text("ten bytes!");
       const created = await createUpload(announced);
