@@ -119,12 +119,12 @@ export class FilesystemBlobStore implements BlobStore {
   async copyNew(source: string, target: string): Promise<void> {
     const from = this.pathOf(source);
     const to = this.pathOf(target);
-    await mkdir(dirname(to), { recursive: true });
+    if (!(await this.stat(source))) throw notFound(`blob "${source}" not found`);
     try {
       // A hard link is an O(1) snapshot: every write to a key replaces its file by rename and
       // never changes an existing file, so the linked bytes stay as they are. link() also refuses
       // an existing target atomically. (Both keys live under one root, so one file system.)
-      await link(from, to);
+      await intoDirectory(dirname(to), () => link(from, to));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "EEXIST") throw alreadyExists(target);
       throw mapFsError(error, source);
@@ -227,8 +227,7 @@ export class FilesystemBlobStore implements BlobStore {
       await handle.sync();
       await handle.close();
       handle = undefined;
-      await mkdir(dirname(target), { recursive: true });
-      await rename(temp, target);
+      await intoDirectory(dirname(target), () => rename(temp, target));
       await fsyncDirectory(dirname(target));
       return written;
     } catch (error) {
@@ -264,6 +263,21 @@ async function fsyncDirectory(directory: string): Promise<void> {
     }
   } catch {
     // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+/**
+ * Creates `directory` and runs `place` (a rename or link into it), again if a concurrent delete
+ * pruned the directory in between (ENOENT; the caller made sure its source exists).
+ */
+async function intoDirectory(directory: string, place: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mkdir(directory, { recursive: true }); // can fail too, when the prune races it
+      return await place();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || attempt === 5) throw error;
+    }
   }
 }
 

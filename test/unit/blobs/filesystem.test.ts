@@ -162,6 +162,26 @@ describe("filesystem blob store specifics", () => {
     }
   });
 
+  it("keeps a write when a delete prunes its directory at the same moment", async () => {
+    await h.store.put("race/source", new Uint8Array([3]), "x");
+    for (let i = 0; i < 200; i++) {
+      await h.store.put("pruned/last", new Uint8Array([1]), "x");
+      const results = await Promise.allSettled([
+        h.store.delete("pruned/last"), // empties pruned/ and removes it
+        h.store.put(`pruned/new-${i}`, new Uint8Array([2]), "x"),
+        h.store.copyNew("race/source", `pruned/copy-${i}`),
+      ]);
+      expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : r.status))).toEqual([
+        "fulfilled",
+        "fulfilled",
+        "fulfilled",
+      ]);
+      expect(await h.store.stat(`pruned/new-${i}`)).toEqual({ size: 1 });
+      await h.store.delete(`pruned/new-${i}`);
+      await h.store.delete(`pruned/copy-${i}`);
+    }
+  });
+
   it("keeps concurrent writers of one key whole (last rename wins)", async () => {
     const a = new Uint8Array(300_000).fill(1);
     const b = new Uint8Array(300_000).fill(2);
