@@ -18,7 +18,7 @@ import {
   TextFieldSchema,
 } from "../../../gen/docmesh/document/v1/document_pb.ts";
 import { SearchMode } from "../../../gen/docmesh/search/v1/search_service_pb.ts";
-import { type Config, loadConfig } from "../../../services/platform/config.ts";
+import { loadConfig } from "../../../services/platform/config.ts";
 import { type Mode, startDocmesh, type TestDocmesh } from "../../support/docmesh.ts";
 
 /** 36 characters that the old `[0-9a-f-]{36}` pattern let through to a uuid column. */
@@ -60,7 +60,6 @@ async function expectRefused(call: Promise<unknown>, code: Code, field?: string)
 export function badInputSuite(mode: Mode) {
   describe(`hostile bad input (${mode})`, () => {
     let docmesh: TestDocmesh;
-    let config: Config;
     let document: Document;
     let countBlobs: () => Promise<number>;
     let dropBucket: () => Promise<void> = async () => {};
@@ -116,7 +115,7 @@ export function badInputSuite(mode: Mode) {
       // A private bucket (cluster) or data directory (embedded): every blob in it is this suite's.
       const bucket = `bad-input-${Date.now().toString(36)}`;
       const dataDir = mkdtempSync(join(tmpdir(), "docmesh-bad-input-"));
-      config = loadConfig(process.env, { mode, dataDir, s3Bucket: bucket });
+      const config = loadConfig(process.env, { mode, dataDir, s3Bucket: bucket });
       docmesh = await startDocmesh(mode, { dataDir, s3Bucket: bucket });
       if (mode === "cluster") {
         const url = new URL(config.s3Endpoint);
