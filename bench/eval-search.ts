@@ -2,16 +2,16 @@
 // semantic, hybrid) and per query type (keyword, semantic, cross-lingual), with the built-in
 // sentence embedder, and its CPU cost per document and per query.
 //
-//   npx tsx bench/eval-search.ts [--engines embedded,opensearch] [--max-tokens 32,96,256]
+//   npx tsx bench/eval-search.ts [--engines embedded,opensearch] [--budgets 128,256,100000] [--max-per-text 128]
 //
-// Several --max-tokens values print the trade-off curve (pieces embedded per chunk: recall
-// against embedding CPU). Nothing is fitted here: the model is pretrained and the fusion is
+// Several --budgets (pieces embedded per document, shared by its chunks; services/ai/embedding/
+// budget.ts) print the trade-off curve: recall against embedding CPU. Nothing is fitted here: the model is pretrained and the fusion is
 // rank-based with the published constant, so the queries are test data only (no folds needed).
 // `evaluateSearch` is exported for the cross-validation harness.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, extname, join, resolve } from "node:path";
-import { SentenceEmbedder } from "../services/ai/embedding/index.ts";
+import { DEFAULT_TOKEN_BUDGET, SentenceEmbedder } from "../services/ai/embedding/index.ts";
 import { chunkText } from "../services/indexer/chunk.ts";
 import { EmbeddedSearchIndex } from "../services/platform/index/embedded.ts";
 import { OpenSearchIndex } from "../services/platform/index/opensearch.ts";
@@ -190,16 +190,17 @@ async function main(): Promise<void> {
     return i >= 0 && argv[i + 1] ? (argv[i + 1] as string) : fallback;
   };
   const engines = arg("--engines", "embedded").split(",");
-  const maxTokensList = arg("--max-tokens", "").split(",").filter(Boolean).map(Number);
+  const budgets = arg("--budgets", String(DEFAULT_TOKEN_BUDGET.budget)).split(",").map(Number);
+  const maxPerText = Number(arg("--max-per-text", String(DEFAULT_TOKEN_BUDGET.maxPerText)));
   const root = resolve(process.env.DOCMESH_CORPUS ?? "../shared/corpus");
   const texts = await loadCorpusTexts(root);
   const queries = loadQueries(root);
   console.log(`# search evaluation: ${texts.length} documents, ${queries.length} queries (${root})`);
-  console.log("| engine | max tokens/chunk | mode | query type | n | recall@5 | MRR |");
+  console.log("| engine | pieces/document | mode | query type | n | recall@5 | MRR |");
   console.log("|---|---:|---|---|---:|---:|---:|");
   const costs: string[] = [];
-  for (const maxTokens of maxTokensList.length > 0 ? maxTokensList : [undefined]) {
-    const embedder = new SentenceEmbedder({ maxTokens });
+  for (const budget of budgets) {
+    const embedder = new SentenceEmbedder({ tokenBudget: { ...DEFAULT_TOKEN_BUDGET, budget, maxPerText } });
     for (const engine of engines) {
       const { index, cleanup } = await openEngine(engine);
       try {
@@ -207,13 +208,13 @@ async function main(): Promise<void> {
         for (const mode of MODES) {
           for (const [type, cell] of Object.entries(r.scores[mode] ?? {}).sort()) {
             console.log(
-              `| ${engine} | ${embedder.maxTokens} | ${mode} | ${type} | ${cell.n} | ${cell.recall5.toFixed(3)} | ${cell.mrr.toFixed(3)} |`,
+              `| ${engine} | ${budget} | ${mode} | ${type} | ${cell.n} | ${cell.recall5.toFixed(3)} | ${cell.mrr.toFixed(3)} |`,
             );
           }
         }
         for (const mode of MODES) console.error(`  ${engine} ${mode}: ${r.ranks[mode]?.join(" ")}`);
         costs.push(
-          `| ${engine} | ${embedder.maxTokens} | ${r.cpu.chunks} | ${r.cpu.perChunkMs.toFixed(1)} | ${r.cpu.perDocumentMs.toFixed(0)} | ${r.cpu.perQueryMs.toFixed(1)} |`,
+          `| ${engine} | ${budget} | ${r.cpu.chunks} | ${r.cpu.perChunkMs.toFixed(1)} | ${r.cpu.perDocumentMs.toFixed(0)} | ${r.cpu.perQueryMs.toFixed(1)} |`,
         );
       } finally {
         await cleanup();
@@ -222,7 +223,7 @@ async function main(): Promise<void> {
     await embedder.close();
   }
   console.log("\nEmbedding CPU (worker thread, excluding the one-off model load):");
-  console.log("| engine | max tokens/chunk | chunks | ms per chunk | ms per document | ms per query |");
+  console.log("| engine | pieces/document | chunks | ms per chunk | ms per document | ms per query |");
   console.log("|---|---:|---:|---:|---:|---:|");
   for (const c of costs) console.log(c);
 }

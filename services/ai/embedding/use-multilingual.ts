@@ -208,7 +208,8 @@ export class UseMultilingualModel {
 
   /** Piece ids (with begin/end markers), at most `maxTokens` of them (the rest of the text is dropped). */
   tokenize(text: string, maxTokens = Number.POSITIVE_INFINITY): number[] {
-    const ids = this.tokenizer.encode(text);
+    // A piece is rarely longer than 16 characters: no need to segment what would be dropped.
+    const ids = this.tokenizer.encode(Number.isFinite(maxTokens) ? text.slice(0, maxTokens * 16) : text);
     if (ids.length <= maxTokens) return ids;
     const kept = ids.slice(0, Math.max(2, maxTokens) - 1);
     kept.push(ids[ids.length - 1] as number);

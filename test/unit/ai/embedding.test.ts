@@ -1,5 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { EMBEDDING_DIMENSIONS, SentenceEmbedder } from "../../../services/ai/embedding/index.ts";
+import {
+  EMBEDDING_DIMENSIONS,
+  SentenceEmbedder,
+  tokensPerText,
+} from "../../../services/ai/embedding/index.ts";
 import { SentencePieceTokenizer } from "../../../services/ai/embedding/sentencepiece.ts";
 import { cosine } from "../../../services/platform/ai/builtin/index.ts";
 
@@ -47,6 +51,30 @@ describe("sentence embedder (USE multilingual v3, local install)", () => {
     expect(cosine(v, de as Float32Array)).toBeGreaterThan(0.5);
     expect(cosine(v, fr as Float32Array)).toBeGreaterThan(0.5);
     expect(cosine(v, de as Float32Array)).toBeGreaterThan(cosine(v, unrelated as Float32Array) + 0.3);
+  });
+
+  it("shares a document's token budget among its chunks, within the per-text bounds", () => {
+    const b = { budget: 256, minPerText: 16, maxPerText: 128 };
+    expect(tokensPerText(1, b)).toBe(128);
+    expect(tokensPerText(4, b)).toBe(64);
+    expect(tokensPerText(100, b)).toBe(16);
+  });
+
+  it("reads only the budgeted pieces of a long text", async () => {
+    const short = new SentenceEmbedder({ tokenBudget: { budget: 8, minPerText: 8, maxPerText: 8 } });
+    try {
+      const head = "Invoice number 4711 for consulting services in March.";
+      const [a, b] = await short.embed([
+        head,
+        `${head} ${"The weather was fine and the river was calm. ".repeat(20)}`,
+      ]);
+      const [c] = await short.embed([`${head} ${"The weather was fine. ".repeat(20)}`]);
+      // Same first 8 pieces → the same vector, whatever follows.
+      expect(Array.from(b as Float32Array)).toEqual(Array.from(c as Float32Array));
+      expect(cosine(a as Float32Array, b as Float32Array)).toBeGreaterThan(0.99);
+    } finally {
+      await short.close();
+    }
   });
 
   it("refuses clearly when the model is not installed", () => {
