@@ -49,6 +49,23 @@ describe("opensearch search index specifics", () => {
     await second.close();
   });
 
+  it("records the embedding model and refuses vectors of another model, even of the same size", async () => {
+    const name = `docmesh-test-model-${run}`;
+    const first = new OpenSearchIndex({ url, index: name });
+    await first.ensure(8, "model-a");
+    const same = new OpenSearchIndex({ url, index: name });
+    await same.ensure(8, "model-a");
+    const other = new OpenSearchIndex({ url, index: name });
+    await expect(other.ensure(8, "model-b")).rejects.toMatchObject({
+      kind: "precondition",
+      message: expect.stringContaining("model-a"),
+    });
+    const unnamed = new OpenSearchIndex({ url, index: name });
+    await expect(unnamed.ensure(8)).rejects.toMatchObject({ kind: "precondition" });
+    await first.drop();
+    for (const index of [first, same, other, unnamed]) await index.close();
+  });
+
   it("uses the Lucene HNSW engine with cosine similarity", () => {
     const mapping = OpenSearchIndex.mapping(384);
     expect(mapping.mappings.properties.embedding.method).toMatchObject({
