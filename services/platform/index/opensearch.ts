@@ -57,8 +57,24 @@ const HIGHLIGHT = {
   },
 };
 
+/**
+ * The physical index of a model: `<name>` for unnamed vectors, `<name>--<model slug>` otherwise. A
+ * `knn_vector`'s dimension is fixed at creation, so each model gets its own index and another
+ * model's vectors are never compared; the previous model's index is left as it was.
+ */
+export function physicalIndexName(name: string, embeddingModel: string): string {
+  if (embeddingModel === UNNAMED_EMBEDDING_MODEL) return name;
+  const slug = embeddingModel
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return `${name}--${slug}`.slice(0, 255);
+}
+
 export class OpenSearchIndex implements SearchIndex {
-  readonly indexName: string;
+  /** The configured name; `indexName` becomes the model's physical index once `ensure` ran. */
+  readonly baseName: string;
+  indexName: string;
   private readonly client: Client;
   private readonly options: OpenSearchIndexOptions;
   private dimensions: number | undefined;
@@ -68,6 +84,7 @@ export class OpenSearchIndex implements SearchIndex {
       throw invalid(`OpenSearch index name "${options.index}" must be lower-case [a-z0-9._-]`);
     }
     this.options = options;
+    this.baseName = options.index;
     this.indexName = options.index;
     this.client = new Client({
       node: options.url,
@@ -154,6 +171,7 @@ export class OpenSearchIndex implements SearchIndex {
     if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16_000) {
       throw invalid("search index: dimensions must be an integer in [1, 16000]");
     }
+    this.indexName = physicalIndexName(this.baseName, embeddingModel);
     await this.call("ensure", async () => {
       const exists = await this.client.indices.exists({ index: this.indexName });
       if (!exists.body) {
@@ -177,11 +195,11 @@ export class OpenSearchIndex implements SearchIndex {
       const mappings = (mapping.body as Json)[this.indexName]?.mappings;
       const existing = mappings?.properties?.embedding?.dimension;
       const existingModel = mappings?._meta?.embeddingModel ?? UNNAMED_EMBEDDING_MODEL;
-      // A knn_vector's dimension is fixed at creation and the HNSW graph is built from the stored
-      // vectors: another model needs a new index (or dropping this one), never a mix.
+      // Each model has its own physical index (physicalIndexName); a mismatch here is the same
+      // model id asked with another size, or an index made by hand: refuse rather than mix.
       if (existing !== dimensions || existingModel !== embeddingModel) {
         throw precondition(
-          `OpenSearch index ${this.indexName} holds ${existing ?? "no"}-dimension vectors of model ${existingModel}, not ${dimensions}-dimension vectors of ${embeddingModel}: index into a new index (or drop this one) and re-index`,
+          `OpenSearch index ${this.indexName} holds ${existing ?? "no"}-dimension vectors of model ${existingModel}, not ${dimensions}-dimension vectors of ${embeddingModel}`,
         );
       }
     });
@@ -405,11 +423,21 @@ export class OpenSearchIndex implements SearchIndex {
     });
   }
 
-  /** Deletes the whole index (tests and benchmarks). */
+  /** Deletes the whole index, with the physical indexes of every model (tests and benchmarks). */
   async drop(): Promise<void> {
-    await this.call("drop", () =>
-      this.client.indices.delete({ index: this.indexName, ignore_unavailable: true }),
-    );
+    await this.call("drop", async () => {
+      const found = await this.client.cat.indices({
+        index: `${this.baseName}*`,
+        format: "json",
+        h: "index",
+        expand_wildcards: "open",
+      } as never);
+      const names = ((found.body ?? []) as { index: string }[])
+        .map((row) => row.index)
+        .filter((n) => n === this.baseName || n.startsWith(`${this.baseName}--`));
+      if (names.length > 0)
+        await this.client.indices.delete({ index: names.join(","), ignore_unavailable: true });
+    });
   }
 
   async close(): Promise<void> {

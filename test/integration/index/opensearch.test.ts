@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { OpenSearchIndex } from "../../../services/platform/index/opensearch.ts";
-import { searchIndexContract } from "../../contract/search-index.ts";
+import { axisVector, searchIndexContract } from "../../contract/search-index.ts";
 
 function required(name: string): string {
   const value = process.env[name];
@@ -49,21 +49,40 @@ describe("opensearch search index specifics", () => {
     await second.close();
   });
 
-  it("records the embedding model and refuses vectors of another model, even of the same size", async () => {
+  it("keeps each embedding model's vectors in their own index, and drop removes them all", async () => {
     const name = `docmesh-test-model-${run}`;
-    const first = new OpenSearchIndex({ url, index: name });
-    await first.ensure(8, "model-a");
-    const same = new OpenSearchIndex({ url, index: name });
-    await same.ensure(8, "model-a");
-    const other = new OpenSearchIndex({ url, index: name });
-    await expect(other.ensure(8, "model-b")).rejects.toMatchObject({
-      kind: "precondition",
-      message: expect.stringContaining("model-a"),
+    const a = new OpenSearchIndex({ url, index: name });
+    await a.ensure(8, "Model-A/1.0");
+    expect(a.indexName).toBe(`${name}--model-a-1-0`);
+    const b = new OpenSearchIndex({ url, index: name });
+    await b.ensure(16, "model-b");
+    expect(b.indexName).toBe(`${name}--model-b`);
+    const doc = (vector: Float32Array) => ({
+      tenant: "t",
+      documentId: "d1",
+      fileName: "d1.txt",
+      title: "d1",
+      category: "report" as const,
+      status: "INDEXED",
+      batch: "b",
+      createTime: new Date(),
+      fieldsText: "",
+      chunks: [{ ordinal: 0, text: "alpha", embedding: vector }],
     });
-    const unnamed = new OpenSearchIndex({ url, index: name });
-    await expect(unnamed.ensure(8)).rejects.toMatchObject({ kind: "precondition" });
-    await first.drop();
-    for (const index of [first, same, other, unnamed]) await index.close();
+    await a.upsert(doc(axisVector(1, 0, 8)));
+    expect(await b.countChunks("t")).toBe(0);
+    expect(await a.countChunks("t")).toBe(1);
+    // The other model's index holds its own vectors: a query of model B never meets model A's vectors.
+    await expect(
+      b.semantic({ tenant: "t", filter: {}, limit: 5, vector: axisVector(1, 0, 8) }),
+    ).rejects.toMatchObject({
+      kind: "invalid",
+    });
+    const dropper = new OpenSearchIndex({ url, index: name });
+    await dropper.drop();
+    await expect(a.countChunks("t")).rejects.toMatchObject({ kind: "precondition" });
+    await expect(b.countChunks("t")).rejects.toMatchObject({ kind: "precondition" });
+    for (const index of [a, b, dropper]) await index.close();
   });
 
   it("uses the Lucene HNSW engine with cosine similarity", () => {
