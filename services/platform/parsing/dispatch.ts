@@ -61,7 +61,7 @@ export async function parseInThisThread(
   mediaType: string,
   budget: FormatBudget,
 ): Promise<ParsedDocument> {
-  const { pages, ocr } = await runFormat(bytes, mediaType, budget);
+  const { pages, ocr, structured } = await runFormat(bytes, mediaType, budget);
   const text = pages.join("\n\n");
   if (text.trim().length === 0 && !ocr) throw new ParseError("empty", `${mediaType}: no text content`);
   return {
@@ -71,5 +71,6 @@ export async function parseInThisThread(
     pageCount: pages.length,
     language: detectLanguage(text),
     ocr,
+    ...(structured ? { structured } : {}),
   };
 }

@@ -1,3 +1,5 @@
+import type { StructuredData } from "./structured.ts";
+
 /** The result of parsing one document. */
 export interface ParsedDocument {
   /** The media type the document was parsed as. */
@@ -11,6 +13,8 @@ export interface ParsedDocument {
   language: string;
   /** True when any of the text came from OCR. */
   ocr: boolean;
+  /** Machine-readable data the document carries (embedded e-invoice XML, payment QR codes). */
+  structured?: StructuredData;
 }
 
 /** Limits enforced on one parse. */
