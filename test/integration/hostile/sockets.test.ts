@@ -162,6 +162,8 @@ describe("resets", () => {
     await connectAndReset(to, "P");
     await connectAndReset(to, "PRI * HTTP/2.0\r\n");
     await connectAndReset(to, Buffer.concat([Buffer.from(H2_PREFACE), H2_SETTINGS]));
+    // A broken h2 frame after a good preface: a protocol error for that session only.
+    await connectAndReset(to, Buffer.concat([Buffer.from(H2_PREFACE), Buffer.alloc(64, 0xff)]));
     await connectAndReset(to, "POST /docmesh.metadata.v1.MetadataService/GetStats HTTP/1.1\r\nHost: x\r\n");
     await connectAndReset(
       to,
