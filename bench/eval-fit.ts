@@ -8,6 +8,8 @@
  *     auto-accepted (INDEXED) are fully right;
  *  5. the classifier itself, trained on all training documents.
  */
+import { DocumentStatus } from "../gen/docmesh/document/v1/document_pb.ts";
+import { reviewDecision } from "../services/indexer/review.ts";
 import type { Category, Extraction } from "../services/platform/ai/ai.ts";
 import { CATEGORIES, FIELD_KEYS, REQUIRED_FIELDS } from "../services/platform/ai/ai.ts";
 import {
@@ -31,7 +33,14 @@ import { fieldMatches, type TruthRecord, truthFieldName } from "../services/plat
 export const TARGET_PRECISION = 0.97;
 
 export type Variant = "rules (as before)" | "rules" | FeatureSet;
-export const VARIANTS: Variant[] = ["rules (as before)", "rules", "text+layout", "text+layout+rules"];
+export const VARIANTS: Variant[] = [
+  "rules (as before)",
+  "rules",
+  "text+layout",
+  "text+layout+rules",
+  "rules+correction",
+  "rules+layout",
+];
 
 /** A corpus document with everything that does not depend on fitting computed once. */
 export interface Prepared {
@@ -86,7 +95,7 @@ export interface Routed {
   reasons: string[];
 }
 
-/** Mirrors services/indexer/review.ts terminalStatus, with the calibrated confidences. */
+/** The pipeline's own review decision (services/indexer/review.ts) on the calibrated confidences. */
 export function route(
   p: Prepared,
   probs: number[],
@@ -95,15 +104,20 @@ export function route(
 ): Routed {
   if (!p.parsed) return { status: "FAILED", reasons: ["parse"] };
   const c = predicted(probs);
-  const conf = Math.max(...probs);
-  if (conf < threshold) return { status: "NEEDS_REVIEW", reasons: ["category"] };
   const e = p.ext[c];
-  const missing = REQUIRED_FIELDS[c].filter((k) => e.fields[k] === undefined);
-  if (missing.length > 0) return { status: "PARTIAL", reasons: missing.map((k) => `${k}: missing`) };
-  const low = Object.entries(e.fields)
-    .filter(([k, v]) => fieldConfidence(fc, c, k, v.confidence) < threshold)
-    .map(([k]) => `${k}: low confidence`);
-  return low.length > 0 ? { status: "NEEDS_REVIEW", reasons: low } : { status: "INDEXED", reasons: [] };
+  const fieldConfidences: Record<string, number> = {};
+  for (const [k, v] of Object.entries(e.fields))
+    fieldConfidences[k] = fieldConfidence(fc, c, k, v.confidence, p.ocr);
+  const d = reviewDecision({
+    categoryConfidence: Math.max(...probs),
+    fieldConfidences,
+    missingFields: REQUIRED_FIELDS[c].filter((k) => e.fields[k] === undefined),
+    threshold,
+  });
+  return {
+    status: DocumentStatus[d.status] as Status,
+    reasons: d.reasons.map((r) => `${r.field}: ${r.reason}`),
+  };
 }
 
 export function fieldConfidence(
@@ -111,8 +125,9 @@ export function fieldConfidence(
   c: Category,
   key: string,
   raw: number,
+  ocr: boolean,
 ): number {
-  return fc ? calibratedFieldConfidence(fc, `${c}.${key}`, raw) : raw;
+  return fc ? calibratedFieldConfidence(fc, `${c}.${key}`, raw, ocr) : raw;
 }
 
 export function predicted(probs: number[]): Category {
@@ -123,13 +138,15 @@ export function predicted(probs: number[]): Category {
 
 const THRESHOLDS = Array.from({ length: 70 }, (_, i) => 0.3 + i * 0.01);
 
-/** The lowest threshold meeting TARGET_PRECISION on these held-out predictions (else the most precise). */
+/**
+ * The lowest threshold at which ≥ TARGET_PRECISION of these held-out documents that would be
+ * INDEXED are fully right; when no threshold reaches it, 1 (everything goes to review).
+ */
 export function chooseThreshold(
   docs: Prepared[],
   probs: number[][],
   fc: FieldCalibration | undefined,
 ): number {
-  let fallback = { t: 0.99, precision: -1 };
   for (const t of THRESHOLDS) {
     let accepted = 0;
     let right = 0;
@@ -138,11 +155,9 @@ export function chooseThreshold(
       accepted++;
       if (fullyRight(p, predicted(probs[i] as number[]))) right++;
     });
-    const precision = accepted === 0 ? 0 : right / accepted;
-    if (accepted > 0 && precision >= TARGET_PRECISION) return Math.round(t * 100) / 100;
-    if (precision > fallback.precision) fallback = { t, precision };
+    if (accepted > 0 && right / accepted >= TARGET_PRECISION) return Math.round(t * 100) / 100;
   }
-  return Math.round(fallback.t * 100) / 100;
+  return 1;
 }
 
 export interface Fitted {
@@ -155,11 +170,16 @@ export interface Fitted {
   logits(p: Prepared): number[];
 }
 
+function offsetsOf(d: Prepared, set: FeatureSet): number[] | undefined {
+  return set === "rules+correction" ? d.ruleLogits : undefined;
+}
+
 function trainOn(docs: Prepared[], set: FeatureSet) {
   return trainClassifier(
     docs.map((d) => d.x[set]),
     docs.map((d) => d.t.category),
     set,
+    docs.map((d) => offsetsOf(d, set)),
   );
 }
 
@@ -202,13 +222,22 @@ export function fitVariant(
         ? []
         : fieldOutcomes(d, d.t.category)
             .filter((f) => f.present)
-            .map((f) => ({ key: f.key, raw: f.raw, correct: f.correct })),
+            .map((f) => ({ key: f.key, raw: f.raw, ocr: d.ocr, correct: f.correct })),
     ),
   );
   const oofProbs = scored.map((d) => softmaxArray(oofLogits.get(d.t.file) as number[], temperature));
   const threshold = chooseThreshold(scored, oofProbs, fieldCalibration);
-  if (variant === "rules")
-    return { variant, temperature, fieldCalibration, threshold, logits: (p) => p.ruleLogits };
+  const trainedOn = { documents: usable.length, command };
+  if (variant === "rules") {
+    return {
+      variant,
+      temperature,
+      fieldCalibration,
+      threshold,
+      model: { featureSet: "rules", temperature, fieldCalibration, reviewThreshold: threshold, trainedOn },
+      logits: (p) => p.ruleLogits,
+    };
+  }
   const model = trainOn(usable, variant);
   return {
     variant,
@@ -221,8 +250,8 @@ export function fitVariant(
       temperature,
       fieldCalibration,
       reviewThreshold: threshold,
-      trainedOn: { documents: usable.length, command },
+      trainedOn,
     },
-    logits: (p) => modelLogits(model, p.x[variant]),
+    logits: (p) => modelLogits(model, p.x[variant], offsetsOf(p, variant)),
   };
 }

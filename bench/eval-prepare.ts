@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Category, Extraction } from "../services/platform/ai/ai.ts";
 import { CATEGORIES } from "../services/platform/ai/ai.ts";
 import { classifierLogits } from "../services/platform/ai/builtin/classifier-rules.ts";
-import { extract } from "../services/platform/ai/builtin/extractor.ts";
+import { extractWithRuleConfidence } from "../services/platform/ai/builtin/extractor.ts";
 import { type FeatureSet, modelFeatures } from "../services/platform/ai/builtin/statistical-classifier.ts";
 import { loadTruth } from "../services/platform/ai/eval.ts";
 import type { ParsedDocument } from "../services/platform/parsing/types.ts";
@@ -42,10 +42,16 @@ export async function prepareCorpus(
     const r = parsed.get(t.file);
     const doc = r?.doc ?? EMPTY;
     const ext = {} as Record<Category, Extraction>;
-    for (const c of CATEGORIES) ext[c] = extract(c, doc);
+    for (const c of CATEGORIES) ext[c] = extractWithRuleConfidence(c, doc);
     const { logits } = classifierLogits(doc);
     const x = {} as Record<FeatureSet, ReturnType<typeof modelFeatures>>;
-    for (const set of ["text+layout", "text+layout+rules"] as FeatureSet[]) x[set] = modelFeatures(doc, set);
+    for (const set of [
+      "text+layout",
+      "text+layout+rules",
+      "rules+correction",
+      "rules+layout",
+    ] as FeatureSet[])
+      x[set] = modelFeatures(doc, set);
     return {
       t,
       parsed: r?.doc !== undefined,

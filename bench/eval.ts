@@ -37,6 +37,8 @@ export interface DocOutcome {
   truth: string;
   predicted: string;
   confidence: number;
+  /** Held-out probability of the true category (log-loss). */
+  truthProbability: number;
   categoryRight: boolean;
   status: Status;
   reasons: string[];
@@ -47,6 +49,8 @@ export interface DocOutcome {
 export interface Summary {
   n: number;
   classification: number;
+  /** Mean negative log-probability of the true category (lower is better calibrated and sharper). */
+  logLoss: number;
   fields: Record<string, { correct: number; total: number }>;
   fieldAccuracy: number;
   indexed: number;
@@ -112,6 +116,9 @@ export function summarise(docs: DocOutcome[], threshold?: number): Summary {
   return {
     n: docs.length,
     classification: docs.filter((d) => d.categoryRight).length / Math.max(1, docs.length),
+    logLoss:
+      docs.reduce((sum, d) => sum - Math.log(Math.max(1e-6, d.truthProbability)), 0) /
+      Math.max(1, docs.length),
     fields,
     fieldAccuracy: ft ? fc / ft : 0,
     indexed: indexed.length,
@@ -164,6 +171,10 @@ export async function crossValidate(
           truth: p.t.category,
           predicted: p.parsed ? c : "(unparsed)",
           confidence: p.parsed ? Math.max(...probs) : 0,
+          truthProbability: Math.max(
+            probs[CATEGORIES.indexOf(p.t.category)] as number,
+            p.t.category_alt ? (probs[CATEGORIES.indexOf(p.t.category_alt)] as number) : 0,
+          ),
           categoryRight: p.parsed && categoryRight(p, c),
           status: r.status,
           reasons: r.reasons,
@@ -172,7 +183,13 @@ export async function crossValidate(
             key: f.key,
             correct: p.parsed && f.correct,
             confidence: f.present
-              ? fieldConfidence(fitted.fieldCalibration, p.t.category, f.key.split(".")[1] as string, f.raw)
+              ? fieldConfidence(
+                  fitted.fieldCalibration,
+                  p.t.category,
+                  f.key.split(".")[1] as string,
+                  f.raw,
+                  p.ocr,
+                )
               : 0,
           })),
         });
@@ -200,7 +217,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1).padStart(5)}%`;
 
 function printSummaryRow(label: string, s: Summary): void {
   console.log(
-    `  ${label.padEnd(19)} n=${String(s.n).padStart(2)}  class ${pct(s.classification)}  fields ${pct(s.fieldAccuracy)}  INDEXED ${String(s.indexed).padStart(2)} fully right ${pct(s.indexedPrecision)}  review rate ${pct(s.reviewRate)} (fully right among them ${s.reviewedRight})${s.threshold !== undefined ? `  threshold ${s.threshold.toFixed(2)}` : ""}`,
+    `  ${label.padEnd(19)} n=${String(s.n).padStart(2)}  class ${pct(s.classification)} (log-loss ${s.logLoss.toFixed(2)})  fields ${pct(s.fieldAccuracy)}  INDEXED ${String(s.indexed).padStart(2)} fully right ${pct(s.indexedPrecision)}  review rate ${pct(s.reviewRate)} (fully right among them ${s.reviewedRight})${s.threshold !== undefined ? `  threshold ${s.threshold.toFixed(2)}` : ""}`,
   );
 }
 

@@ -24,8 +24,17 @@ export function fitTemperature(logits: number[][], ys: number[]): number {
 export interface FieldCalibration {
   a: number;
   b: number;
+  /** Shift for text that came from OCR (less reliable whatever the field). */
+  ocr: number;
   /** Per-field offsets added to b ("invoice.total_amount" → offset). */
   offsets: Record<string, number>;
+}
+
+export interface FieldSample {
+  key: string;
+  raw: number;
+  ocr: boolean;
+  correct: boolean;
 }
 
 const logit = (p: number) => {
@@ -34,37 +43,45 @@ const logit = (p: number) => {
 };
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-export function calibratedFieldConfidence(cal: FieldCalibration, key: string, raw: number): number {
-  return sigmoid(cal.a * logit(raw) + cal.b + (cal.offsets[key] ?? 0));
+export function calibratedFieldConfidence(
+  cal: FieldCalibration,
+  key: string,
+  raw: number,
+  ocr: boolean,
+): number {
+  return sigmoid(cal.a * logit(raw) + cal.b + (ocr ? cal.ocr : 0) + (cal.offsets[key] ?? 0));
 }
 
-/** Fits the map by gradient descent on the log-loss; offsets carry a stronger L2 penalty. */
-export function fitFieldCalibration(
-  samples: { key: string; raw: number; correct: boolean }[],
-): FieldCalibration {
-  const cal: FieldCalibration = { a: 1, b: 0, offsets: {} };
+/** A Gaussian prior on the per-field offsets worth this many examples pulls rare fields to the shared map. */
+const OFFSET_PRIOR = 2;
+
+/** Fits the map by gradient descent on the log-loss (a maximum a-posteriori fit for the offsets). */
+export function fitFieldCalibration(samples: FieldSample[]): FieldCalibration {
+  const cal: FieldCalibration = { a: 1, b: 0, ocr: 0, offsets: {} };
   if (samples.length === 0) return cal;
   const keys = [...new Set(samples.map((s) => s.key))];
   for (const k of keys) cal.offsets[k] = 0;
   const n = samples.length;
-  const OFFSET_L2 = 0.05;
-  for (let step = 0; step < 2000; step++) {
+  for (let step = 0; step < 3000; step++) {
     let ga = 0;
     let gb = 0;
+    let gocr = 0;
     const go: Record<string, number> = {};
     for (const s of samples) {
-      const z = logit(s.raw);
-      const p = calibratedFieldConfidence(cal, s.key, s.raw);
-      const e = (p - (s.correct ? 1 : 0)) / n;
-      ga += e * z;
+      const e = calibratedFieldConfidence(cal, s.key, s.raw, s.ocr) - (s.correct ? 1 : 0);
+      ga += e * logit(s.raw);
       gb += e;
+      if (s.ocr) gocr += e;
       go[s.key] = (go[s.key] ?? 0) + e;
     }
-    cal.a -= 0.5 * ga;
-    cal.b -= 0.5 * gb;
-    for (const k of keys)
-      cal.offsets[k] =
-        (cal.offsets[k] as number) - 0.5 * ((go[k] ?? 0) + OFFSET_L2 * (cal.offsets[k] as number));
+    const rate = 2 / n;
+    cal.a -= rate * ga;
+    cal.b -= rate * gb;
+    cal.ocr -= rate * (gocr + 0.5 * cal.ocr);
+    for (const k of keys) {
+      const o = cal.offsets[k] as number;
+      cal.offsets[k] = o - rate * ((go[k] ?? 0) + OFFSET_PRIOR * o);
+    }
   }
   return cal;
 }

@@ -15,7 +15,7 @@ import { foldText, words } from "./text.ts";
 export type Sparse = Map<number, number>;
 
 export const HASH_BITS = 11;
-const HASH_SIZE = 1 << HASH_BITS;
+export const HASH_SIZE = 1 << HASH_BITS;
 /** Dense features follow the hashed block. */
 export const LAYOUT_FEATURES = [
   "log_words",
