@@ -1,17 +1,58 @@
 import { DocumentStatus } from "../../gen/docmesh/document/v1/document_pb.ts";
 
+/** Why a document was not auto-accepted: one entry per doubtful or missing field ("category" included). */
+export interface ReviewReason {
+  field: string;
+  reason: "low_confidence" | "missing";
+  confidence?: number;
+}
+
+export interface ReviewDecision {
+  status: DocumentStatus;
+  reasons: ReviewReason[];
+}
+
 /**
- * The terminal status of a processed document. A doubtful category makes the fields
- * moot, so it is checked first; then missing required fields; then doubtful fields.
+ * The terminal status of a processed document, with a reason per field. A doubtful category makes
+ * the fields moot, so it is checked first; then missing required fields; then doubtful fields.
+ * Confidences are calibrated probabilities (docs/ai.md), so one threshold serves both; its default
+ * is chosen by cross-validation (`npm run eval`).
  */
+export function reviewDecision(input: {
+  categoryConfidence: number;
+  fieldConfidences: Record<string, number>;
+  missingFields: string[];
+  threshold: number;
+}): ReviewDecision {
+  if (input.categoryConfidence < input.threshold)
+    return {
+      status: DocumentStatus.NEEDS_REVIEW,
+      reasons: [{ field: "category", reason: "low_confidence", confidence: input.categoryConfidence }],
+    };
+  if (input.missingFields.length > 0)
+    return {
+      status: DocumentStatus.PARTIAL,
+      reasons: input.missingFields.map((field) => ({ field, reason: "missing" })),
+    };
+  const low = Object.entries(input.fieldConfidences)
+    .filter(([, c]) => c < input.threshold)
+    .map(([field, confidence]): ReviewReason => ({ field, reason: "low_confidence", confidence }));
+  return low.length > 0
+    ? { status: DocumentStatus.NEEDS_REVIEW, reasons: low }
+    : { status: DocumentStatus.INDEXED, reasons: [] };
+}
+
+/** The status alone, from the lowest field confidence (what the extraction event carries). */
 export function terminalStatus(input: {
   categoryConfidence: number;
   missingFields: string[];
   minFieldConfidence: number;
   threshold: number;
 }): DocumentStatus {
-  if (input.categoryConfidence < input.threshold) return DocumentStatus.NEEDS_REVIEW;
-  if (input.missingFields.length > 0) return DocumentStatus.PARTIAL;
-  if (input.minFieldConfidence < input.threshold) return DocumentStatus.NEEDS_REVIEW;
-  return DocumentStatus.INDEXED;
+  return reviewDecision({
+    categoryConfidence: input.categoryConfidence,
+    fieldConfidences: { min: input.minFieldConfidence },
+    missingFields: input.missingFields,
+    threshold: input.threshold,
+  }).status;
 }

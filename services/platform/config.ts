@@ -109,8 +109,8 @@ export const SETTINGS = {
   },
   reviewThreshold: {
     env: "DOCMESH_REVIEW_THRESHOLD",
-    default: "0.5",
-    doc: "Below this classification or field confidence a document is marked NEEDS_REVIEW.",
+    default: "0.92",
+    doc: "Below this classification or field confidence a document is marked NEEDS_REVIEW (default chosen by cross-validation, docs/ai.md).",
     parse: fraction,
   },
   aiProvider: {

@@ -1,81 +1,74 @@
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createBuiltinProvider } from "../../../services/platform/ai/builtin/index.ts";
-import { evaluateCorpus } from "../../../services/platform/ai/eval.ts";
-import { ParseError } from "../../../services/platform/parsing/errors.ts";
-import { closeParsers, parseDocument, sniffMediaType } from "../../../services/platform/parsing/parser.ts";
+import { crossValidate } from "../../../bench/eval.ts";
+import { closeParsers } from "../../../services/platform/parsing/parser.ts";
 import { corpusDir } from "../parsing/fixtures.ts";
 
 /**
- * The built-in provider over the whole evaluation corpus (text-layer and OCR documents), through
- * the real parser. Floors are set a little below what was measured (docs/ai.md has the figures);
- * a drop below them is a regression.
+ * The shipped method (rule scores with a fitted temperature, calibrated field confidences, review
+ * threshold fitted on held-out folds) under grouped 5-fold cross-validation over the evaluation
+ * corpus, parsed by the real parser (cached outside the repo by bench/corpus-cache.ts). The floors
+ * sit a little below the cross-validated figures in docs/ai.md (`npm run eval`); a drop below
+ * them is a regression. In-sample figures are not evidence and are not tested.
  */
-const CLASSIFICATION_FLOOR = 0.93; // measured 61/63 = 0.968 (the EPUB is unsupported and counts as wrong)
+const CLASSIFICATION_FLOOR = 0.93; // CV 61/63 = 0.968
+const INDEXED_RIGHT_FLOOR = 0.9; // CV 25/26 = 0.962 (goal 0.97)
+const REVIEW_RATE_CEILING = 0.7; // CV 37/63 = 0.587
 
+/** Floors about one document below the CV figure of each field. */
 const FIELD_FLOORS: Record<string, number> = {
-  "invoice.invoice_number": 0.85,
-  "invoice.issuer": 0.75,
-  "invoice.buyer": 0.8,
-  "invoice.date": 0.95,
-  "invoice.due_date": 0.8,
-  "invoice.net_amount": 0.9,
-  "invoice.tax_amount": 0.9,
-  "invoice.total_amount": 0.95,
-  "invoice.currency": 0.95,
-  "receipt.merchant": 0.7,
-  "receipt.date": 0.8,
-  "receipt.total_amount": 0.7,
-  "receipt.currency": 0.8,
-  "contract.title": 0.85,
-  "contract.parties": 0.85,
-  "contract.agreement_date": 0.75,
-  "contract.governing_law": 0.85,
-  "report.title": 0.6,
+  "invoice.invoice_number": 0.85, // CV 19/20
+  "invoice.issuer": 0.75, // CV 17/20
+  "invoice.buyer": 0.9, // CV 11/11
+  "invoice.date": 0.9, // CV 20/20
+  "invoice.due_date": 0.9, // CV 10/10
+  "invoice.net_amount": 0.9, // CV 16/16
+  "invoice.tax_amount": 0.9, // CV 12/12
+  "invoice.total_amount": 0.9, // CV 20/20
+  "invoice.currency": 0.9, // CV 20/20
+  "receipt.merchant": 0.54, // CV 7/11
+  "receipt.date": 0.8, // CV 10/11
+  "receipt.total_amount": 0.72, // CV 9/11
+  "receipt.currency": 0.9, // CV 11/11
+  "contract.title": 0.88, // CV 9/9
+  "contract.parties": 0.88, // CV 9/9
+  "contract.agreement_date": 0.75, // CV 7/8
+  "contract.governing_law": 0.85, // CV 7/7
 };
-
-const dir = corpusDir();
 
 afterAll(async () => {
   await closeParsers();
 });
 
-describe("built-in provider accuracy on the corpus", () => {
-  it("classifies and extracts at or above the floors", { timeout: 240_000 }, async () => {
-    const report = await evaluateCorpus(createBuiltinProvider(), dir, async (bytes, name) => {
-      const mt = sniffMediaType(bytes, name);
-      if (!mt) throw new ParseError("unsupported", "unsupported media type");
-      return parseDocument(bytes, mt, {
-        timeoutMs: 120_000,
-        maxMemoryMb: 768,
-        maxUncompressedBytes: 256 * 1024 * 1024,
-      });
-    });
-    const c = report.classification;
-    const lines = [`classification accuracy ${c.correct}/${c.total} = ${(c.correct / c.total).toFixed(3)}`];
-    for (const [k, v] of Object.entries(report.fields)) {
-      lines.push(`  ${k.padEnd(26)} ${v.correct}/${v.total} = ${(v.correct / v.total).toFixed(3)}`);
-    }
-    lines.push("classification calibration:");
-    for (const b of report.calibration) {
-      lines.push(
-        `  ${b.range} n=${b.n} mean conf ${b.meanConfidence.toFixed(2)} accuracy ${b.accuracy.toFixed(2)}`,
-      );
-    }
-    console.log(lines.join("\n"));
-
-    expect(c.total).toBeGreaterThanOrEqual(60);
-    expect(c.correct / c.total).toBeGreaterThanOrEqual(CLASSIFICATION_FLOOR);
-    // OCR documents were really OCRed, and every document parsed (the EPUB included).
-    expect(report.docs.filter((d) => d.ocr).length).toBeGreaterThanOrEqual(14);
-    expect(report.docs.filter((d) => !d.parsed).map((d) => path.extname(d.file))).toEqual([]);
+describe("built-in provider under grouped cross-validation", () => {
+  it("classifies, extracts and routes at or above the CV floors", { timeout: 900_000 }, async () => {
+    const cv = await crossValidate(corpusDir(), { variants: ["rules"] });
+    const r = cv.results[0];
+    expect(r).toBeDefined();
+    if (!r) return;
+    const o = r.overall;
+    console.log(
+      `CV: classification ${o.classification.toFixed(3)}, fields ${o.fieldAccuracy.toFixed(3)}, INDEXED ${o.indexedRight}/${o.indexed} fully right, review rate ${o.reviewRate.toFixed(3)}`,
+    );
+    expect(o.n).toBeGreaterThanOrEqual(60);
+    // Related files never straddle folds, so there are fewer groups than documents.
+    expect(cv.groups).toBeLessThan(o.n);
+    expect(o.classification).toBeGreaterThanOrEqual(CLASSIFICATION_FLOOR);
+    expect(o.indexed).toBeGreaterThan(0);
+    expect(o.indexedPrecision).toBeGreaterThanOrEqual(INDEXED_RIGHT_FLOOR);
+    expect(o.reviewRate).toBeLessThanOrEqual(REVIEW_RATE_CEILING);
     for (const [k, floor] of Object.entries(FIELD_FLOORS)) {
-      const v = report.fields[k];
+      const v = o.fields[k];
       expect(v, k).toBeDefined();
       expect((v?.correct ?? 0) / (v?.total ?? 1), k).toBeGreaterThanOrEqual(floor);
     }
-    // Confidence means something: high-confidence classifications are right more often than low ones.
-    const hi = report.docs.filter((d) => (d.classification?.confidence ?? 0) >= 0.9);
-    expect(hi.filter((d) => d.correct).length / hi.length).toBeGreaterThanOrEqual(0.95);
+    // Confidence means something on held-out documents: the top bin is right more often than the rest.
+    const top = r.docs.filter((d) => d.confidence >= 0.95);
+    const rest = r.docs.filter((d) => d.confidence < 0.95 && d.predicted !== "(unparsed)");
+    const acc = (xs: typeof top) => xs.filter((d) => d.categoryRight).length / Math.max(1, xs.length);
+    expect(acc(top)).toBeGreaterThanOrEqual(0.95);
+    expect(acc(top)).toBeGreaterThanOrEqual(acc(rest));
+    // Every document sent to review says why, per field.
+    for (const d of r.docs.filter((x) => x.status === "NEEDS_REVIEW" || x.status === "PARTIAL"))
+      expect(d.reasons.length, d.file).toBeGreaterThan(0);
   });
 });
