@@ -1,11 +1,7 @@
-import type { StructuredData } from "./structured.ts";
-
 /** What a format parser returns; the port (parser.ts) adds media type, language and counts. */
 export interface FormatResult {
   pages: string[];
   ocr: boolean;
-  /** E-invoice XML and payment QR codes, where the format carries them (structured.ts). */
-  structured?: StructuredData;
 }
 
 import { ParseError } from "./errors.ts";
@@ -41,10 +37,28 @@ export function assertTextFits(length: number, what: string): void {
 /** Tidies extracted text: normalises line ends and spaces, drops runs of blank lines. */
 export function cleanText(s: string): string {
   assertTextFits(s.length, "extracted text");
-  return s
+  const lines = s
     .replace(/\r\n?/g, "\n")
     .replace(/\u00a0/g, " ")
-    .replace(/[ \t\f\v]+\n/g, "\n")
+    .split("\n");
+  return lines
+    .map(trimLineEnd)
+    .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+}
+
+/**
+ * Drops trailing spaces and tabs from one line. Not a regex: `/[ \t]+\n/` retries from every
+ * position of a long run of spaces that is not followed by a line end, which is quadratic
+ * (2 MiB of spaces took minutes). This scan is linear.
+ */
+export function trimLineEnd(line: string): string {
+  let end = line.length;
+  while (end > 0) {
+    const c = line.charCodeAt(end - 1);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0c && c !== 0x0b) break;
+    end--;
+  }
+  return end === line.length ? line : line.slice(0, end);
 }
