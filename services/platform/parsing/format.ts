@@ -1,7 +1,11 @@
+import type { StructuredData } from "./structured.ts";
+
 /** What a format parser returns; the port (parser.ts) adds media type, language and counts. */
 export interface FormatResult {
   pages: string[];
   ocr: boolean;
+  /** E-invoice XML and payment QR codes, where the format carries them (structured.ts). */
+  structured?: StructuredData;
 }
 
 import { ParseError } from "./errors.ts";

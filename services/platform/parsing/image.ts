@@ -1,6 +1,7 @@
 import { ParseError } from "./errors.ts";
 import { cleanText, type FormatResult } from "./format.ts";
 import { ocrImage } from "./ocr.ts";
+import { MAX_QR_SCAN_PIXELS, paymentCodesIn } from "./qr.ts";
 import { MEDIA_TYPES } from "./sniff.ts";
 
 /** Images above this many pixels are refused before decoding (a pixel-flood "bomb"). */
@@ -78,5 +79,12 @@ export async function parseImage(bytes: Uint8Array, mediaType: string): Promise<
   } catch (err) {
     throw new ParseError("malformed", `image: OCR failed: ${(err as Error)?.message ?? String(err)}`);
   }
-  return { pages: [cleanText(text)], ocr: true };
+  // Payment QR codes (QR-bill, GiroCode) from the same bytes; TIFF is not decodable by the QR reader.
+  const scan = dims && mediaType !== MEDIA_TYPES.tiff && dims.width * dims.height <= MAX_QR_SCAN_PIXELS;
+  const paymentCodes = scan ? await paymentCodesIn(bytes, 1) : [];
+  return {
+    pages: [cleanText(text)],
+    ocr: true,
+    ...(paymentCodes.length > 0 ? { structured: { paymentCodes } } : {}),
+  };
 }

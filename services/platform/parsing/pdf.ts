@@ -2,6 +2,14 @@ import { ParseError } from "./errors.ts";
 import { cleanText, type FormatResult } from "./format.ts";
 import { MAX_IMAGE_PIXELS } from "./image.ts";
 import { ocrImage } from "./ocr.ts";
+import { embeddedEInvoice } from "./pdf-einvoice.ts";
+import {
+  MAX_QR_RENDERED_PAGES,
+  PAYMENT_PART_HEADING,
+  paymentCodesOnCanvas,
+  renderAndReadPaymentCodes,
+} from "./pdf-qr.ts";
+import type { PaymentCode } from "./structured.ts";
 
 /** Pages whose text layer has fewer non-space characters than this are treated as scans. */
 export const MIN_TEXT_LAYER_CHARS = 16;
@@ -131,6 +139,8 @@ export async function parsePdf(bytes: Uint8Array): Promise<FormatResult> {
     const pages: string[] = [];
     let ocr = false;
     let ocrPages = 0;
+    const paymentCodes: PaymentCode[] = [];
+    let qrRenders = 0;
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       let text = "";
@@ -145,17 +155,25 @@ export async function parsePdf(bytes: Uint8Array): Promise<FormatResult> {
         ocrPages < MAX_OCR_PAGES &&
         (await paintsImages(page, pdfjs.OPS))
       ) {
-        const scanned = await ocrPage(doc, page);
+        const scanned = await ocrPage(doc, page, n, paymentCodes);
         if (scanned !== undefined) {
           ocrPages++;
           ocr = true;
           if (scanned.replace(/\s/g, "").length > text.replace(/\s/g, "").length) text = scanned;
         }
+      } else if (qrRenders < MAX_QR_RENDERED_PAGES && PAYMENT_PART_HEADING.test(text)) {
+        qrRenders++;
+        paymentCodes.push(...(await renderAndReadPaymentCodes(doc, page, n)));
       }
       pages.push(cleanText(text));
       page.cleanup();
     }
-    return { pages, ocr };
+    const einvoice = await embeddedEInvoice(doc);
+    const structured = {
+      ...(einvoice ? { einvoice } : {}),
+      ...(paymentCodes.length > 0 ? { paymentCodes } : {}),
+    };
+    return { pages, ocr, ...(Object.keys(structured).length > 0 ? { structured } : {}) };
   } catch (err) {
     if (err instanceof ParseError) throw err;
     throw new ParseError("malformed", `pdf: ${(err as Error)?.message ?? String(err)}`);
@@ -190,13 +208,18 @@ interface CanvasLike {
   toBuffer?: (mime: "image/png") => Uint8Array;
 }
 
-/** Renders one page and OCRs it; undefined when no canvas implementation is available. */
+/**
+ * Renders one page and OCRs it; undefined when no canvas implementation is available. The payment
+ * QR codes on the rendered page are added to `paymentCodes`.
+ */
 async function ocrPage(
   doc: { canvasFactory?: unknown },
   page: {
     getViewport(o: { scale: number }): { width: number; height: number };
     render(o: unknown): { promise: Promise<void> };
   },
+  pageNumber: number,
+  paymentCodes: PaymentCode[],
 ): Promise<string | undefined> {
   const base = page.getViewport({ scale: 1 });
   const scale = Math.min(OCR_DPI / 72, OCR_MAX_SIDE / Math.max(base.width, base.height, 1));
@@ -216,6 +239,8 @@ async function ocrPage(
   }
   try {
     await page.render({ canvasContext: target.context, viewport, canvas: target.canvas }).promise;
+    const [w, h] = [Math.ceil(viewport.width), Math.ceil(viewport.height)];
+    paymentCodes.push(...(await paymentCodesOnCanvas(target.context, w, h, pageNumber)));
     const png = target.canvas.encode
       ? await target.canvas.encode("png")
       : target.canvas.toBuffer?.("image/png");
