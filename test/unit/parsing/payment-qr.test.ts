@@ -38,6 +38,18 @@ const BILL = {
   message: "Auftrag 2026-17",
 };
 
+/** What the payload of BILL / spc() reads as. */
+const BILL_CODE = {
+  standard: "swiss-qr-bill",
+  iban: QR_IBAN,
+  creditorName: "Beispiel Handwerk GmbH",
+  currency: "CHF",
+  amount: 1949.75,
+  reference: QR_REFERENCE,
+  message: "Auftrag 2026-17",
+  debtorName: "Erika Beispiel",
+};
+
 /** An SPC payload element by element (version 0200, structured addresses). */
 function spc(over: Partial<Record<number, string>> = {}, count = 31): string {
   const e = [
@@ -89,19 +101,7 @@ const EPC_OK = [
 
 describe("payment payload parsers (Swiss QR-bill SPC, EPC069-12 BCD)", () => {
   it("reads a Swiss QR-bill payload by its element positions", () => {
-    expect(parsePaymentPayload(spc())).toEqual({
-      ok: true,
-      code: {
-        standard: "swiss-qr-bill",
-        iban: QR_IBAN,
-        creditorName: "Beispiel Handwerk GmbH",
-        currency: "CHF",
-        amount: 1949.75,
-        reference: QR_REFERENCE,
-        message: "Auftrag 2026-17",
-        debtorName: "Erika Beispiel",
-      },
-    });
+    expect(parsePaymentPayload(spc())).toEqual({ ok: true, code: BILL_CODE });
     // No amount (the payer fills it in), a creditor reference, LF line ends, optional trailing elements.
     const open = spc({ 18: "", 27: "SCOR", 28: "RF18539007547034" }).replace(/\r\n/g, "\n");
     const r = parsePaymentPayload(`${open}\nbill information\neBill/B/41010560425610173`);
@@ -179,19 +179,7 @@ describe("payment QR codes decoded from pixels through the real parser", () => {
   it("a Swiss QR-bill image (rendered by swissqrbill) gives its payment and the invoice fields", async () => {
     const bill = await swissQrBill(BILL);
     const doc = await parseDocument(bill.png, MEDIA_TYPES.png);
-    expect(doc.structured?.paymentCodes).toEqual([
-      {
-        standard: "swiss-qr-bill",
-        page: 1,
-        iban: QR_IBAN,
-        creditorName: "Beispiel Handwerk GmbH",
-        currency: "CHF",
-        amount: 1949.75,
-        reference: QR_REFERENCE,
-        message: "Auftrag 2026-17",
-        debtorName: "Erika Beispiel",
-      },
-    ]);
+    expect(doc.structured?.paymentCodes).toEqual([{ ...BILL_CODE, page: 1 }]);
     const e = await ai.extract("invoice", doc);
     expect(e.fields.issuer).toEqual({ value: "Beispiel Handwerk GmbH", confidence: 0.9 });
     expect(e.fields.total_amount).toEqual({ value: 1949.75, confidence: 0.9 });
