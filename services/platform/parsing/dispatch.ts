@@ -1,4 +1,5 @@
 import { parseDocx } from "./docx.ts";
+import { standaloneEInvoice } from "./einvoice-xml.ts";
 import { parseEml } from "./eml.ts";
 import { parseEpub } from "./epub.ts";
 import { ParseError } from "./errors.ts";
@@ -61,7 +62,9 @@ export async function parseInThisThread(
   mediaType: string,
   budget: FormatBudget,
 ): Promise<ParsedDocument> {
-  const { pages, ocr, structured } = await runFormat(bytes, mediaType, budget);
+  const { pages, ocr, structured: carried } = await runFormat(bytes, mediaType, budget);
+  const standalone = mediaType === MEDIA_TYPES.text ? standaloneEInvoice(bytes) : undefined;
+  const structured = carried ?? (standalone ? { einvoice: standalone } : undefined);
   const text = pages.join("\n\n");
   if (text.trim().length === 0 && !ocr) throw new ParseError("empty", `${mediaType}: no text content`);
   return {

@@ -143,6 +143,18 @@ export function readEInvoiceXml(bytes: Uint8Array, fileName: string): EInvoiceDa
   return out;
 }
 
+/**
+ * A bare e-invoice XML uploaded as a document (XRechnung usually travels that way); it sniffs as
+ * plain text. Read only when the bytes start like XML.
+ */
+export function standaloneEInvoice(bytes: Uint8Array): EInvoiceData | undefined {
+  const head = new TextDecoder("utf-8")
+    .decode(bytes.subarray(0, 64))
+    .replace(/^\uFEFF/, "")
+    .trimStart();
+  return head.startsWith("<") ? readEInvoiceXml(bytes, "document.xml") : undefined;
+}
+
 class NotAnInvoice extends Error {}
 
 function normalise(term: Term, text: string): string | number | undefined {

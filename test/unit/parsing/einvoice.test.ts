@@ -179,6 +179,17 @@ describe("XRechnung (UBL and CII) embedded in a PDF", () => {
     });
   });
 
+  it("a bare XRechnung XML uploaded as a file (it sniffs as text) is read as the e-invoice it is", async () => {
+    const bytes = utf8(`\uFEFF${UBL_INVOICE}`);
+    const doc = await parseDocument(bytes, MEDIA_TYPES.text);
+    expect(doc.structured?.einvoice).toMatchObject({ syntax: "UBL", invoiceNumber: "UBL-2026-0042" });
+    expect((await ai.classify(doc)).category).toBe("invoice");
+    expect((await ai.extract("invoice", doc)).fields.buyer?.value).toBe("Stadtverwaltung Beispielstadt");
+    // Plain text that merely mentions XML is left alone.
+    const text = await parseDocument(utf8("Invoice <b>42</b> total 5.00"), MEDIA_TYPES.text);
+    expect(text.structured).toBeUndefined();
+  });
+
   it("the XML decides over the printed text, field by field; fields it lacks keep the text's value", async () => {
     const pdf = buildPdf({
       lines: ["INVOICE", "Invoice No: WRONG-999", "Date: 01/01/2020", "Total: 5.00 EUR"],
