@@ -1,5 +1,7 @@
 /**
- * Accuracy and speed of the built-in AI provider on the evaluation corpus.
+ * Accuracy and speed of the built-in AI provider on the evaluation corpus, in-sample: the shipped
+ * calibration was fitted on these files, so quote `npm run eval` (cross-validated) for accuracy;
+ * this bench is for parse/classify/extract times and a quick look at one document's output.
  *   npx tsx bench/ai-accuracy.ts [corpusDir]     (default: ../shared/corpus, else /work/shared/corpus)
  * Prints classification accuracy (per category), per-field extraction accuracy, confidence
  * calibration buckets, and parse/classify/extract time per document.
