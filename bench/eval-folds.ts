@@ -22,9 +22,12 @@ function stemKey(file: string): string {
   return family.toLowerCase().replace(/[\d\s._-]+$/, "");
 }
 
+/** The source repository (`owner/repo@path`), else the corpus file-name prefix `<source>__`. */
 function sourceRepo(t: TruthRecord): string {
-  const src = (t as { source?: string }).source ?? t.file;
-  return src.split("@")[0] ?? src;
+  const src = (t as { source?: string }).source;
+  if (src) return src.split("@")[0] ?? src;
+  const base = path.basename(t.file);
+  return base.includes("__") ? base.slice(0, base.indexOf("__")) : "";
 }
 
 function truthKeys(t: TruthRecord): string[] {
