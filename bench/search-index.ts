@@ -7,15 +7,12 @@
 //       size. Stops growing when --max-seconds is reached and reports the size it got to.
 //       opensearch reads DOCMESH_OPENSEARCH_URL (source services.env).
 //
-//   npx tsx bench/search-index.ts corpus [--engines embedded-english,embedded-simple,opensearch]
-//       Parses ../shared/corpus, chunks and embeds it with the built-in embedder, indexes it in each
-//       engine and prints recall@5 and MRR of queries.jsonl for keyword and semantic search.
+//   (The corpus ranking check moved to bench/eval-search.ts: real embeddings, per query type, hybrid.)
 
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, extname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { EmbeddedSearchIndex, type TextConfig } from "../services/platform/index/embedded.ts";
 import { OpenSearchIndex } from "../services/platform/index/opensearch.ts";
 import type {
@@ -383,30 +380,6 @@ async function latencyBench(args: Args): Promise<void> {
   } finally {
     await cleanup();
   }
-}
-
-// ---------- corpus ranking check ----------
-
-interface Query {
-  id: string;
-  query: string;
-  type: string;
-  relevant: string[];
-}
-
-function chunkText(text: string, size = 1000): string[] {
-  const words = text.replace(/\s+/g, " ").trim().split(" ");
-  const chunks: string[] = [];
-  let current = "";
-  for (const word of words) {
-    if (current.length + word.length + 1 > size && current) {
-      chunks.push(current);
-      current = "";
-    }
-    current = current ? `${current} ${word}` : word;
-  }
-  if (current) chunks.push(current);
-  return chunks;
 }
 
 const args = parseArgs(process.argv.slice(2));

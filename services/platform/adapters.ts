@@ -61,9 +61,11 @@ export async function openPlatform(config: Config, publicBaseUrl: string): Promi
   // chunks again in the background (keyword search works meanwhile, semantic fills up).
   if (parts.index instanceof EmbeddedSearchIndex) {
     const index = parts.index;
-    void index.reembed((texts) => ai.embed(texts)).catch((error) => {
-      console.error(`search index: re-embedding failed: ${(error as Error).message}`);
-    });
+    void index
+      .reembed((texts) => ai.embed(texts))
+      .catch((error) => {
+        console.error(`search index: re-embedding failed: ${(error as Error).message}`);
+      });
   }
   return {
     ...parts,
