@@ -180,6 +180,11 @@ describe("payment QR codes decoded from pixels through the real parser", () => {
     const bill = await swissQrBill(BILL);
     const doc = await parseDocument(bill.png, MEDIA_TYPES.png);
     expect(doc.structured?.paymentCodes).toEqual([{ ...BILL_CODE, page: 1 }]);
+    // The code multiplies the text's odds of "invoice" (Bayes' rule), it does not decide alone.
+    const textOnly = await ai.classify({ ...doc, structured: undefined });
+    const withCode = await ai.classify(doc);
+    expect(withCode.scores.invoice).toBeGreaterThan(textOnly.scores.invoice);
+    expect(withCode.scores.invoice).toBeLessThan(0.99);
     const e = await ai.extract("invoice", doc);
     expect(e.fields.issuer).toEqual({ value: "Beispiel Handwerk GmbH", confidence: 0.9 });
     expect(e.fields.total_amount).toEqual({ value: 1949.75, confidence: 0.9 });

@@ -3,7 +3,7 @@ import type { AiProvider, Category, Classification, Extraction } from "../ai.ts"
 import { classify } from "./classifier.ts";
 import { DEFAULT_EMBEDDING_DIMENSIONS, DEFAULT_EMBEDDING_MODEL, embedTexts } from "./embedding.ts";
 import { extract } from "./extractor.ts";
-import { classifyByStructuredData, withStructuredFields } from "./structured.ts";
+import { classifyWithStructuredData, withStructuredFields } from "./structured.ts";
 
 export type BuiltinProviderOptions = {};
 
@@ -24,7 +24,7 @@ export class BuiltinAiProvider implements AiProvider {
   constructor(_options: BuiltinProviderOptions = {}) {}
 
   async classify(doc: ParsedDocument): Promise<Classification> {
-    return classifyByStructuredData(doc) ?? classify(doc);
+    return classifyWithStructuredData(doc, () => classify(doc));
   }
 
   async extract(category: Category, doc: ParsedDocument): Promise<Extraction> {
