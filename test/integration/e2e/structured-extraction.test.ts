@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Category, DocumentStatus } from "../../../gen/docmesh/document/v1/document_pb.ts";
 import { corpus, readDoc } from "../../e2e/corpus.ts";
 import { startDocmesh, type TestDocmesh } from "../../support/docmesh.ts";
-import { swissQrBill } from "../../unit/parsing/structured-fixtures.ts";
+import { SAMPLE_CREDITOR, swissQrBill } from "../../unit/parsing/structured-fixtures.ts";
 
 const ZUGFERD = "docs/zugferd-corpus__zugferd_2p0_EXTENDED_Fremdwaehrung.pdf";
 
@@ -69,15 +69,7 @@ describe("standards-based extraction end to end (embedded)", () => {
     const bill = await swissQrBill({
       amount: 250.5,
       currency: "CHF",
-      creditor: {
-        account: "CH44 3199 9123 0008 8901 2",
-        name: "Beispiel Handwerk GmbH",
-        address: "Musterstrasse",
-        buildingNumber: 7,
-        zip: 8000,
-        city: "Zürich",
-        country: "CH",
-      },
+      creditor: SAMPLE_CREDITOR,
       reference: "21 00000 00003 13947 14300 09017",
     });
     const doc = await uploadAndRead("bill.png", bill.png);

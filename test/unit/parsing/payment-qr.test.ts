@@ -4,7 +4,7 @@ import { closeParsers, parseDocument } from "../../../services/platform/parsing/
 import { isValidIban, parsePaymentPayload } from "../../../services/platform/parsing/payment-qr.ts";
 import { MEDIA_TYPES } from "../../../services/platform/parsing/sniff.ts";
 import { scannedPdf } from "./fixtures.ts";
-import { buildPdf, qrCode, swissQrBill } from "./structured-fixtures.ts";
+import { buildPdf, qrCode, SAMPLE_CREDITOR, swissQrBill } from "./structured-fixtures.ts";
 
 afterAll(() => closeParsers());
 
@@ -17,15 +17,7 @@ const QR_REFERENCE = "210000000003139471430009017";
 const BILL = {
   amount: 1949.75,
   currency: "CHF" as const,
-  creditor: {
-    account: "CH44 3199 9123 0008 8901 2",
-    name: "Beispiel Handwerk GmbH",
-    address: "Musterstrasse",
-    buildingNumber: 7,
-    zip: 8000,
-    city: "Zürich",
-    country: "CH",
-  },
+  creditor: SAMPLE_CREDITOR,
   debtor: {
     name: "Erika Beispiel",
     address: "Hauptstrasse",

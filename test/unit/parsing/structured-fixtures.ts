@@ -124,6 +124,17 @@ export function swissQrBill(data: Data, scale = 3): Promise<Raster> {
   return rasterise(new SwissQRBill(data).toString(), scale);
 }
 
+/** A QR-bill creditor on a QR-IBAN (the SIX specimen's account), for the tests' bills. */
+export const SAMPLE_CREDITOR = {
+  account: "CH44 3199 9123 0008 8901 2",
+  name: "Beispiel Handwerk GmbH",
+  address: "Musterstrasse",
+  buildingNumber: 7,
+  zip: 8000,
+  city: "Zürich",
+  country: "CH",
+};
+
 let writerReady: Promise<unknown> | undefined;
 
 /** A QR code of `text` at error-correction level M (what EPC069-12 prescribes), on a white margin. */
