@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fromBinary } from "@bufbuild/protobuf";
 import { DocumentEventSchema } from "../../gen/docmesh/events/v1/document_event_pb.ts";
+import { configureSharedEmbedder, defaultModelDir } from "../ai/embedding/index.ts";
 import type { AiProvider } from "./ai/ai.ts";
 import { createBuiltinProvider } from "./ai/builtin/index.ts";
 import { createOllamaProvider } from "./ai/ollama/index.ts";
@@ -90,6 +91,7 @@ function openAi(config: Config): AiProvider {
       embedModel: config.ollamaEmbedModel,
     });
   }
+  configureSharedEmbedder({ modelDir: defaultModelDir(config.cacheDir || undefined) });
   return createBuiltinProvider();
 }
 

@@ -119,6 +119,12 @@ export const SETTINGS = {
     doc: "builtin (no server) or ollama. With ollama every document goes to NEEDS_REVIEW: its classification confidence is a constant 0.3 (no measured confidence yet), below the default review threshold.",
     parse: oneOf<AiProviderName>("builtin", "ollama"),
   },
+  cacheDir: {
+    env: "DOCMESH_CACHE",
+    default: "",
+    doc: "Where scripts/setup.sh installs what the repo does not hold, such as the built-in embedding model (models/use-multilingual-v3). Empty: ~/.cache/docmesh.",
+    parse: text,
+  },
   ollamaUrl: {
     env: "DOCMESH_OLLAMA_URL",
     default: "http://127.0.0.1:59434",

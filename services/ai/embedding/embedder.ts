@@ -126,6 +126,13 @@ export class SentenceEmbedder {
 
 let shared: SentenceEmbedder | undefined;
 
+/** Points the process-wide embedder at a model directory (from the config's DOCMESH_CACHE). */
+export function configureSharedEmbedder(options: SentenceEmbedderOptions): void {
+  if (shared?.modelDir === (options.modelDir ?? defaultModelDir())) return;
+  void shared?.close();
+  shared = new SentenceEmbedder(options);
+}
+
 /** The process-wide embedder (one model in memory however many providers use it). */
 export function sharedEmbedder(): SentenceEmbedder {
   shared ??= new SentenceEmbedder();

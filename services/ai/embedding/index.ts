@@ -1,5 +1,6 @@
 export { DEFAULT_TOKEN_BUDGET, type TokenBudget, tokensPerText } from "./budget.ts";
 export {
+  configureSharedEmbedder,
   defaultModelDir,
   EMBEDDING_DIMENSIONS,
   EMBEDDING_MODEL_ID,
