@@ -12,7 +12,7 @@ import type { IndexedDocument, SearchIndex } from "../platform/index/search-inde
 import type { DocumentStore } from "../platform/store/document-store.ts";
 import { type DocumentRow, fieldsFromJson } from "../platform/store/rows.ts";
 import { chunkText } from "./chunk.ts";
-import { terminalStatus } from "./review.ts";
+import { reviewDecision, reviewReasonsJson } from "./review.ts";
 
 export interface IndexerDeps {
   store: DocumentStore;
@@ -49,10 +49,13 @@ export function indexerStage(deps: IndexerDeps): StageHandler {
 
     const started = Date.now();
     try {
-      const status = terminalStatus({
+      const fieldConfidences = Object.fromEntries(
+        Object.entries(flattenFields(extracted.fields)).map(([key, f]) => [key, f.confidence]),
+      );
+      const { status, reasons } = reviewDecision({
         categoryConfidence: current.category_confidence,
+        fieldConfidences,
         missingFields: extracted.missingFields,
-        minFieldConfidence: extracted.minConfidence,
         threshold: deps.reviewThreshold,
       });
       const indexed = await buildIndexed(deps, current, status);
@@ -62,7 +65,10 @@ export function indexerStage(deps: IndexerDeps): StageHandler {
         row.status === DocumentStatus.INDEXING
           ? {
               status,
-              set: { stage_timings: timingsWith(row, Stage.INDEX, started) },
+              set: {
+                stage_timings: timingsWith(row, Stage.INDEX, started),
+                review_reasons: JSON.stringify(reviewReasonsJson(reasons)),
+              },
               payload: {
                 case: "indexed",
                 value: { $typeName: "docmesh.events.v1.DocumentIndexed", chunkCount: indexed.chunks.length },

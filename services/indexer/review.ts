@@ -1,4 +1,9 @@
-import { DocumentStatus } from "../../gen/docmesh/document/v1/document_pb.ts";
+import { create, type JsonValue, toJson } from "@bufbuild/protobuf";
+import {
+  DocumentStatus,
+  ReviewReasonCode,
+  ReviewReasonSchema,
+} from "../../gen/docmesh/document/v1/document_pb.ts";
 
 /** Why a document was not auto-accepted: one entry per doubtful or missing field ("category" included). */
 export interface ReviewReason {
@@ -42,17 +47,16 @@ export function reviewDecision(input: {
     : { status: DocumentStatus.INDEXED, reasons: [] };
 }
 
-/** The status alone, from the lowest field confidence (what the extraction event carries). */
-export function terminalStatus(input: {
-  categoryConfidence: number;
-  missingFields: string[];
-  minFieldConfidence: number;
-  threshold: number;
-}): DocumentStatus {
-  return reviewDecision({
-    categoryConfidence: input.categoryConfidence,
-    fieldConfidences: { min: input.minFieldConfidence },
-    missingFields: input.missingFields,
-    threshold: input.threshold,
-  }).status;
+/** The reasons as the contract's ReviewReason JSON, for the documents.review_reasons column. */
+export function reviewReasonsJson(reasons: readonly ReviewReason[]): JsonValue[] {
+  return reasons.map((r) =>
+    toJson(
+      ReviewReasonSchema,
+      create(ReviewReasonSchema, {
+        field: r.field,
+        code: r.reason === "missing" ? ReviewReasonCode.MISSING : ReviewReasonCode.LOW_CONFIDENCE,
+        confidence: r.confidence ?? 0,
+      }),
+    ),
+  );
 }

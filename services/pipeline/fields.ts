@@ -6,28 +6,62 @@ import { create, type Message } from "@bufbuild/protobuf";
 import {
   type ExtractedFields,
   ExtractedFieldsSchema,
+  type Grounding,
+  GroundingSchema,
   type KeyValueField,
   KeyValueFieldSchema,
 } from "../../gen/docmesh/document/v1/document_pb.ts";
-import type { Category, FieldValue } from "../platform/ai/ai.ts";
+import type { Category, FieldSource, FieldValue } from "../platform/ai/ai.ts";
 import { CONTRACT_FIELDS, type ContractField } from "../platform/ai/contract-fields.ts";
 
+/** The contract's Grounding for a field's source (page, box, text), or undefined when unknown. */
+export function groundingOf(source: FieldSource | undefined): Grounding | undefined {
+  if (!source) return undefined;
+  return create(GroundingSchema, {
+    page: source.page,
+    text: source.text,
+    ...(source.box ? { boundingBox: { ...source.box } } : {}),
+  });
+}
+
+function sourceOf(grounding: Grounding | undefined): FieldSource | undefined {
+  if (!grounding) return undefined;
+  const box = grounding.boundingBox;
+  return {
+    page: grounding.page,
+    text: grounding.text,
+    ...(box ? { box: { x: box.x, y: box.y, width: box.width, height: box.height } } : {}),
+  };
+}
+
 const asExtra = (key: string, field: FieldValue): KeyValueField =>
-  create(KeyValueFieldSchema, { key, value: String(field.value), confidence: field.confidence });
+  create(KeyValueFieldSchema, {
+    key,
+    value: String(field.value),
+    confidence: field.confidence,
+    grounding: groundingOf(field.source),
+  });
 
 /** The typed field message for a value, or undefined when the value does not fit the contract type. */
-function typed(contract: ContractField, { value, confidence }: FieldValue): Message | undefined {
+function typed(contract: ContractField, { value, confidence, source }: FieldValue): Message | undefined {
   const schema = contract.field.message;
+  const grounding = groundingOf(source);
   switch (contract.kind) {
     case "textList":
-      return create(schema, { values: Array.isArray(value) ? value : [String(value)], confidence });
+      return create(schema, {
+        values: Array.isArray(value) ? value : [String(value)],
+        confidence,
+        grounding,
+      });
     case "amount": {
       const amount = typeof value === "number" ? value : Array.isArray(value) ? Number.NaN : Number(value);
-      return Number.isFinite(amount) ? create(schema, { value: amount, confidence }) : undefined;
+      return Number.isFinite(amount) ? create(schema, { value: amount, confidence, grounding }) : undefined;
     }
     case "date":
     case "text":
-      return Array.isArray(value) ? undefined : create(schema, { value: String(value), confidence });
+      return Array.isArray(value)
+        ? undefined
+        : create(schema, { value: String(value), confidence, grounding });
   }
 }
 
@@ -59,15 +93,20 @@ export function flattenFields(fields: ExtractedFields | undefined): Record<strin
     const message = fields.kind.value as unknown as Record<string, unknown>;
     for (const { key, kind, field } of CONTRACT_FIELDS[fields.kind.case].fields) {
       const value = message[field.localName] as
-        | { value?: string | number; values?: string[]; confidence: number }
+        | { value?: string | number; values?: string[]; confidence: number; grounding?: Grounding }
         | undefined;
       if (!value) continue;
+      const source = sourceOf(value.grounding);
       out[key] = {
         value: (kind === "textList" ? value.values : value.value) as FieldValue["value"],
         confidence: value.confidence,
+        ...(source ? { source } : {}),
       };
     }
   }
-  for (const kv of fields.extra) out[kv.key] = { value: kv.value, confidence: kv.confidence };
+  for (const kv of fields.extra) {
+    const source = sourceOf(kv.grounding);
+    out[kv.key] = { value: kv.value, confidence: kv.confidence, ...(source ? { source } : {}) };
+  }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { ParsedDocument } from "../parsing/types.ts";
+import type { Box, ParsedDocument } from "../parsing/types.ts";
 import { CONTRACT_FIELDS, keysOfKind } from "./contract-fields.ts";
 
 export type { ParsedDocument } from "../parsing/types.ts";
@@ -20,6 +20,18 @@ export interface FieldValue {
   value: string | number | string[];
   /** 0–1: how likely the value is right. */
   confidence: number;
+  /** Where the value was read, when known. */
+  source?: FieldSource;
+}
+
+/** Where a field's value was read: what a reviewer is shown on the page. */
+export interface FieldSource {
+  /** 1-based page number. */
+  page: number;
+  /** The source line's rectangle in fractions of the page; absent where the format has no positions. */
+  box?: Box;
+  /** The source text (the line, or the e-invoice element's text). */
+  text: string;
 }
 
 export interface Extraction {

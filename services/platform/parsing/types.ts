@@ -15,6 +15,25 @@ export interface ParsedDocument {
   ocr: boolean;
   /** Machine-readable data the document carries (embedded e-invoice XML, payment QR codes). */
   structured?: StructuredData;
+  /**
+   * Positioned lines per page (index = page − 1), where the format has positions: PDF text layers
+   * and OCR. Lines only, never glyphs, so it stays a small multiple of the text.
+   */
+  layout?: LayoutLine[][];
+}
+
+/** A rectangle in fractions of its page (0–1), origin top-left. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One line of a page as the parser read it, and where it sits on the page. */
+export interface LayoutLine {
+  text: string;
+  box: Box;
 }
 
 /** Limits enforced on one parse. */

@@ -301,7 +301,7 @@ export class DocumentStore {
       }
       await this.transition(tx, row, {
         status: DocumentStatus.UPLOADED,
-        set: { failure_reason: "", missing_fields: [] },
+        set: { failure_reason: "", missing_fields: [], review_reasons: "[]" },
         payload: {
           case: "reprocessRequested",
           value: { $typeName: "docmesh.events.v1.ReprocessRequested", actor },

@@ -8,6 +8,7 @@ import {
   DocumentSchema,
   type ExtractedFields,
   ExtractedFieldsSchema,
+  ReviewReasonSchema,
   type StageTiming,
   StageTimingSchema,
 } from "../../../gen/docmesh/document/v1/document_pb.ts";
@@ -31,6 +32,8 @@ export interface DocumentRow {
   page_count: number;
   language: string;
   stage_timings: JsonValue[];
+  /** ReviewReason messages as JSON (migration 003). */
+  review_reasons: JsonValue[];
   sequence: number;
   version: number;
   updated_by: string;
@@ -87,6 +90,7 @@ export function documentFromRow(row: DocumentRow): Document {
     updateTime: timestampFromDate(row.update_time),
     updatedBy: row.updated_by,
     etag: etagOf(row.version),
+    reviewReasons: (row.review_reasons ?? []).map((r) => fromJson(ReviewReasonSchema, r)),
   });
 }
 

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file docmesh/document/v1/document.proto.
  */
 export const file_docmesh_document_v1_document: GenFile = /*@__PURE__*/
-  fileDesc("CiJkb2NtZXNoL2RvY3VtZW50L3YxL2RvY3VtZW50LnByb3RvEhNkb2NtZXNoLmRvY3VtZW50LnYxIoIGCghEb2N1bWVudBIRCgRuYW1lGAEgASgJQgPgQQgSEwoGdGVuYW50GAIgASgJQgPgQQMSEQoJZmlsZV9uYW1lGAMgASgJEhcKCm1lZGlhX3R5cGUYBCABKAlCA+BBAxIXCgpzaXplX2J5dGVzGAUgASgDQgPgQQMSEwoGc2hhMjU2GAYgASgJQgPgQQMSEgoFYmF0Y2gYByABKAlCA+BBBRIbCg5jb3JyZWxhdGlvbl9pZBgIIAEoCUID4EEFEjgKBnN0YXR1cxgJIAEoDjIjLmRvY21lc2guZG9jdW1lbnQudjEuRG9jdW1lbnRTdGF0dXNCA+BBAxIvCghjYXRlZ29yeRgKIAEoDjIdLmRvY21lc2guZG9jdW1lbnQudjEuQ2F0ZWdvcnkSIAoTY2F0ZWdvcnlfY29uZmlkZW5jZRgLIAEoAkID4EEDEjQKBmZpZWxkcxgMIAEoCzIkLmRvY21lc2guZG9jdW1lbnQudjEuRXh0cmFjdGVkRmllbGRzEhsKDm1pc3NpbmdfZmllbGRzGA0gAygJQgPgQQMSGwoOZmFpbHVyZV9yZWFzb24YDiABKAlCA+BBAxI8Cg1zdGFnZV90aW1pbmdzGA8gAygLMiAuZG9jbWVzaC5kb2N1bWVudC52MS5TdGFnZVRpbWluZ0ID4EEDEhcKCnBhZ2VfY291bnQYECABKAVCA+BBAxIVCghsYW5ndWFnZRgRIAEoCUID4EEDEhUKCHNlcXVlbmNlGBIgASgDQgPgQQMSNAoLY3JlYXRlX3RpbWUYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgPgQQMSNAoLdXBkYXRlX3RpbWUYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgPgQQMSFwoKdXBkYXRlZF9ieRgVIAEoCUID4EEDEgwKBGV0YWcYFiABKAk6LupBKwoTZG9jbWVzaC5pby9Eb2N1bWVudBIUZG9jdW1lbnRzL3tkb2N1bWVudH0ipgEKC1N0YWdlVGltaW5nEikKBXN0YWdlGAEgASgOMhouZG9jbWVzaC5kb2N1bWVudC52MS5TdGFnZRIuCgpzdGFydF90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCghkdXJhdGlvbhgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIPCgdhdHRlbXB0GAQgASgFIi4KCVRleHRGaWVsZBINCgV2YWx1ZRgBIAEoCRISCgpjb25maWRlbmNlGAIgASgCIjAKC0Ftb3VudEZpZWxkEg0KBXZhbHVlGAEgASgBEhIKCmNvbmZpZGVuY2UYAiABKAIiLgoJRGF0ZUZpZWxkEg0KBXZhbHVlGAEgASgJEhIKCmNvbmZpZGVuY2UYAiABKAIiMwoNVGV4dExpc3RGaWVsZBIOCgZ2YWx1ZXMYASADKAkSEgoKY29uZmlkZW5jZRgCIAEoAiLcAwoNSW52b2ljZUZpZWxkcxI2Cg5pbnZvaWNlX251bWJlchgBIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuVGV4dEZpZWxkEi4KBmlzc3VlchgCIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuVGV4dEZpZWxkEi0KBWJ1eWVyGAMgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5UZXh0RmllbGQSLAoEZGF0ZRgEIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuRGF0ZUZpZWxkEjAKCGR1ZV9kYXRlGAUgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5EYXRlRmllbGQSNAoKbmV0X2Ftb3VudBgGIAEoCzIgLmRvY21lc2guZG9jdW1lbnQudjEuQW1vdW50RmllbGQSNAoKdGF4X2Ftb3VudBgHIAEoCzIgLmRvY21lc2guZG9jdW1lbnQudjEuQW1vdW50RmllbGQSNgoMdG90YWxfYW1vdW50GAggASgLMiAuZG9jbWVzaC5kb2N1bWVudC52MS5BbW91bnRGaWVsZBIwCghjdXJyZW5jeRgJIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuVGV4dEZpZWxkItkBCg1SZWNlaXB0RmllbGRzEjAKCG1lcmNoYW50GAEgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5UZXh0RmllbGQSLAoEZGF0ZRgCIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuRGF0ZUZpZWxkEjYKDHRvdGFsX2Ftb3VudBgDIAEoCzIgLmRvY21lc2guZG9jdW1lbnQudjEuQW1vdW50RmllbGQSMAoIY3VycmVuY3kYBCABKAsyHi5kb2NtZXNoLmRvY3VtZW50LnYxLlRleHRGaWVsZCLjAQoOQ29udHJhY3RGaWVsZHMSLQoFdGl0bGUYASABKAsyHi5kb2NtZXNoLmRvY3VtZW50LnYxLlRleHRGaWVsZBIzCgdwYXJ0aWVzGAIgASgLMiIuZG9jbWVzaC5kb2N1bWVudC52MS5UZXh0TGlzdEZpZWxkEjYKDmFncmVlbWVudF9kYXRlGAMgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5EYXRlRmllbGQSNQoNZ292ZXJuaW5nX2xhdxgEIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuVGV4dEZpZWxkIqEBCgxSZXBvcnRGaWVsZHMSLQoFdGl0bGUYASABKAsyHi5kb2NtZXNoLmRvY3VtZW50LnYxLlRleHRGaWVsZBI0Cgxvcmdhbml6YXRpb24YAiABKAsyHi5kb2NtZXNoLmRvY3VtZW50LnYxLlRleHRGaWVsZBIsCgRkYXRlGAMgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5EYXRlRmllbGQiPwoNS2V5VmFsdWVGaWVsZBILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAkSEgoKY29uZmlkZW5jZRgDIAEoAiKoAgoPRXh0cmFjdGVkRmllbGRzEjUKB2ludm9pY2UYASABKAsyIi5kb2NtZXNoLmRvY3VtZW50LnYxLkludm9pY2VGaWVsZHNIABI1CgdyZWNlaXB0GAIgASgLMiIuZG9jbWVzaC5kb2N1bWVudC52MS5SZWNlaXB0RmllbGRzSAASNwoIY29udHJhY3QYAyABKAsyIy5kb2NtZXNoLmRvY3VtZW50LnYxLkNvbnRyYWN0RmllbGRzSAASMwoGcmVwb3J0GAQgASgLMiEuZG9jbWVzaC5kb2N1bWVudC52MS5SZXBvcnRGaWVsZHNIABIxCgVleHRyYRgKIAMoCzIiLmRvY21lc2guZG9jdW1lbnQudjEuS2V5VmFsdWVGaWVsZEIGCgRraW5kItgBCgVCYXRjaBIRCgRuYW1lGAEgASgJQgPgQQgSEwoGdGVuYW50GAIgASgJQgPgQQMSFAoMZGlzcGxheV9uYW1lGAMgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAQgASgJEhsKDmRvY3VtZW50X2NvdW50GAUgASgFQgPgQQMSNAoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgPgQQM6JupBIwoQZG9jbWVzaC5pby9CYXRjaBIPYmF0Y2hlcy97YmF0Y2h9KqYCCg5Eb2N1bWVudFN0YXR1cxIfChtET0NVTUVOVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIcChhET0NVTUVOVF9TVEFUVVNfVVBMT0FERUQQARIfChtET0NVTUVOVF9TVEFUVVNfQ0xBU1NJRllJTkcQAhIeChpET0NVTUVOVF9TVEFUVVNfRVhUUkFDVElORxADEhwKGERPQ1VNRU5UX1NUQVRVU19JTkRFWElORxAEEhsKF0RPQ1VNRU5UX1NUQVRVU19JTkRFWEVEEAUSIAocRE9DVU1FTlRfU1RBVFVTX05FRURTX1JFVklFVxAGEhsKF0RPQ1VNRU5UX1NUQVRVU19QQVJUSUFMEAcSGgoWRE9DVU1FTlRfU1RBVFVTX0ZBSUxFRBAIKpABCghDYXRlZ29yeRIYChRDQVRFR09SWV9VTlNQRUNJRklFRBAAEhQKEENBVEVHT1JZX0lOVk9JQ0UQARIUChBDQVRFR09SWV9SRUNFSVBUEAISFQoRQ0FURUdPUllfQ09OVFJBQ1QQAxITCg9DQVRFR09SWV9SRVBPUlQQBBISCg5DQVRFR09SWV9PVEhFUhAFKmgKBVN0YWdlEhUKEVNUQUdFX1VOU1BFQ0lGSUVEEAASEAoMU1RBR0VfSU5HRVNUEAESEgoOU1RBR0VfQ0xBU1NJRlkQAhIRCg1TVEFHRV9FWFRSQUNUEAMSDwoLU1RBR0VfSU5ERVgQBGIGcHJvdG8z", [file_google_api_field_behavior, file_google_api_resource, file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("CiJkb2NtZXNoL2RvY3VtZW50L3YxL2RvY3VtZW50LnByb3RvEhNkb2NtZXNoLmRvY3VtZW50LnYxIsIGCghEb2N1bWVudBIRCgRuYW1lGAEgASgJQgPgQQgSEwoGdGVuYW50GAIgASgJQgPgQQMSEQoJZmlsZV9uYW1lGAMgASgJEhcKCm1lZGlhX3R5cGUYBCABKAlCA+BBAxIXCgpzaXplX2J5dGVzGAUgASgDQgPgQQMSEwoGc2hhMjU2GAYgASgJQgPgQQMSEgoFYmF0Y2gYByABKAlCA+BBBRIbCg5jb3JyZWxhdGlvbl9pZBgIIAEoCUID4EEFEjgKBnN0YXR1cxgJIAEoDjIjLmRvY21lc2guZG9jdW1lbnQudjEuRG9jdW1lbnRTdGF0dXNCA+BBAxIvCghjYXRlZ29yeRgKIAEoDjIdLmRvY21lc2guZG9jdW1lbnQudjEuQ2F0ZWdvcnkSIAoTY2F0ZWdvcnlfY29uZmlkZW5jZRgLIAEoAkID4EEDEjQKBmZpZWxkcxgMIAEoCzIkLmRvY21lc2guZG9jdW1lbnQudjEuRXh0cmFjdGVkRmllbGRzEhsKDm1pc3NpbmdfZmllbGRzGA0gAygJQgPgQQMSGwoOZmFpbHVyZV9yZWFzb24YDiABKAlCA+BBAxI8Cg1zdGFnZV90aW1pbmdzGA8gAygLMiAuZG9jbWVzaC5kb2N1bWVudC52MS5TdGFnZVRpbWluZ0ID4EEDEhcKCnBhZ2VfY291bnQYECABKAVCA+BBAxIVCghsYW5ndWFnZRgRIAEoCUID4EEDEhUKCHNlcXVlbmNlGBIgASgDQgPgQQMSNAoLY3JlYXRlX3RpbWUYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgPgQQMSNAoLdXBkYXRlX3RpbWUYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgPgQQMSFwoKdXBkYXRlZF9ieRgVIAEoCUID4EEDEgwKBGV0YWcYFiABKAkSPgoOcmV2aWV3X3JlYXNvbnMYFyADKAsyIS5kb2NtZXNoLmRvY3VtZW50LnYxLlJldmlld1JlYXNvbkID4EEDOi7qQSsKE2RvY21lc2guaW8vRG9jdW1lbnQSFGRvY3VtZW50cy97ZG9jdW1lbnR9ImYKDFJldmlld1JlYXNvbhINCgVmaWVsZBgBIAEoCRIzCgRjb2RlGAIgASgOMiUuZG9jbWVzaC5kb2N1bWVudC52MS5SZXZpZXdSZWFzb25Db2RlEhIKCmNvbmZpZGVuY2UYAyABKAIiXwoJR3JvdW5kaW5nEgwKBHBhZ2UYASABKAUSNgoMYm91bmRpbmdfYm94GAIgASgLMiAuZG9jbWVzaC5kb2N1bWVudC52MS5Cb3VuZGluZ0JveBIMCgR0ZXh0GAMgASgJIkIKC0JvdW5kaW5nQm94EgkKAXgYASABKAISCQoBeRgCIAEoAhINCgV3aWR0aBgDIAEoAhIOCgZoZWlnaHQYBCABKAIipgEKC1N0YWdlVGltaW5nEikKBXN0YWdlGAEgASgOMhouZG9jbWVzaC5kb2N1bWVudC52MS5TdGFnZRIuCgpzdGFydF90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCghkdXJhdGlvbhgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIPCgdhdHRlbXB0GAQgASgFImEKCVRleHRGaWVsZBINCgV2YWx1ZRgBIAEoCRISCgpjb25maWRlbmNlGAIgASgCEjEKCWdyb3VuZGluZxgDIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuR3JvdW5kaW5nImMKC0Ftb3VudEZpZWxkEg0KBXZhbHVlGAEgASgBEhIKCmNvbmZpZGVuY2UYAiABKAISMQoJZ3JvdW5kaW5nGAMgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5Hcm91bmRpbmciYQoJRGF0ZUZpZWxkEg0KBXZhbHVlGAEgASgJEhIKCmNvbmZpZGVuY2UYAiABKAISMQoJZ3JvdW5kaW5nGAMgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5Hcm91bmRpbmciZgoNVGV4dExpc3RGaWVsZBIOCgZ2YWx1ZXMYASADKAkSEgoKY29uZmlkZW5jZRgCIAEoAhIxCglncm91bmRpbmcYAyABKAsyHi5kb2NtZXNoLmRvY3VtZW50LnYxLkdyb3VuZGluZyLcAwoNSW52b2ljZUZpZWxkcxI2Cg5pbnZvaWNlX251bWJlchgBIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuVGV4dEZpZWxkEi4KBmlzc3VlchgCIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuVGV4dEZpZWxkEi0KBWJ1eWVyGAMgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5UZXh0RmllbGQSLAoEZGF0ZRgEIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuRGF0ZUZpZWxkEjAKCGR1ZV9kYXRlGAUgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5EYXRlRmllbGQSNAoKbmV0X2Ftb3VudBgGIAEoCzIgLmRvY21lc2guZG9jdW1lbnQudjEuQW1vdW50RmllbGQSNAoKdGF4X2Ftb3VudBgHIAEoCzIgLmRvY21lc2guZG9jdW1lbnQudjEuQW1vdW50RmllbGQSNgoMdG90YWxfYW1vdW50GAggASgLMiAuZG9jbWVzaC5kb2N1bWVudC52MS5BbW91bnRGaWVsZBIwCghjdXJyZW5jeRgJIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuVGV4dEZpZWxkItkBCg1SZWNlaXB0RmllbGRzEjAKCG1lcmNoYW50GAEgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5UZXh0RmllbGQSLAoEZGF0ZRgCIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuRGF0ZUZpZWxkEjYKDHRvdGFsX2Ftb3VudBgDIAEoCzIgLmRvY21lc2guZG9jdW1lbnQudjEuQW1vdW50RmllbGQSMAoIY3VycmVuY3kYBCABKAsyHi5kb2NtZXNoLmRvY3VtZW50LnYxLlRleHRGaWVsZCLjAQoOQ29udHJhY3RGaWVsZHMSLQoFdGl0bGUYASABKAsyHi5kb2NtZXNoLmRvY3VtZW50LnYxLlRleHRGaWVsZBIzCgdwYXJ0aWVzGAIgASgLMiIuZG9jbWVzaC5kb2N1bWVudC52MS5UZXh0TGlzdEZpZWxkEjYKDmFncmVlbWVudF9kYXRlGAMgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5EYXRlRmllbGQSNQoNZ292ZXJuaW5nX2xhdxgEIAEoCzIeLmRvY21lc2guZG9jdW1lbnQudjEuVGV4dEZpZWxkIqEBCgxSZXBvcnRGaWVsZHMSLQoFdGl0bGUYASABKAsyHi5kb2NtZXNoLmRvY3VtZW50LnYxLlRleHRGaWVsZBI0Cgxvcmdhbml6YXRpb24YAiABKAsyHi5kb2NtZXNoLmRvY3VtZW50LnYxLlRleHRGaWVsZBIsCgRkYXRlGAMgASgLMh4uZG9jbWVzaC5kb2N1bWVudC52MS5EYXRlRmllbGQicgoNS2V5VmFsdWVGaWVsZBILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAkSEgoKY29uZmlkZW5jZRgDIAEoAhIxCglncm91bmRpbmcYBCABKAsyHi5kb2NtZXNoLmRvY3VtZW50LnYxLkdyb3VuZGluZyKoAgoPRXh0cmFjdGVkRmllbGRzEjUKB2ludm9pY2UYASABKAsyIi5kb2NtZXNoLmRvY3VtZW50LnYxLkludm9pY2VGaWVsZHNIABI1CgdyZWNlaXB0GAIgASgLMiIuZG9jbWVzaC5kb2N1bWVudC52MS5SZWNlaXB0RmllbGRzSAASNwoIY29udHJhY3QYAyABKAsyIy5kb2NtZXNoLmRvY3VtZW50LnYxLkNvbnRyYWN0RmllbGRzSAASMwoGcmVwb3J0GAQgASgLMiEuZG9jbWVzaC5kb2N1bWVudC52MS5SZXBvcnRGaWVsZHNIABIxCgVleHRyYRgKIAMoCzIiLmRvY21lc2guZG9jdW1lbnQudjEuS2V5VmFsdWVGaWVsZEIGCgRraW5kItgBCgVCYXRjaBIRCgRuYW1lGAEgASgJQgPgQQgSEwoGdGVuYW50GAIgASgJQgPgQQMSFAoMZGlzcGxheV9uYW1lGAMgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAQgASgJEhsKDmRvY3VtZW50X2NvdW50GAUgASgFQgPgQQMSNAoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgPgQQM6JupBIwoQZG9jbWVzaC5pby9CYXRjaBIPYmF0Y2hlcy97YmF0Y2h9Kn0KEFJldmlld1JlYXNvbkNvZGUSIgoeUkVWSUVXX1JFQVNPTl9DT0RFX1VOU1BFQ0lGSUVEEAASJQohUkVWSUVXX1JFQVNPTl9DT0RFX0xPV19DT05GSURFTkNFEAESHgoaUkVWSUVXX1JFQVNPTl9DT0RFX01JU1NJTkcQAiqmAgoORG9jdW1lbnRTdGF0dXMSHwobRE9DVU1FTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHAoYRE9DVU1FTlRfU1RBVFVTX1VQTE9BREVEEAESHwobRE9DVU1FTlRfU1RBVFVTX0NMQVNTSUZZSU5HEAISHgoaRE9DVU1FTlRfU1RBVFVTX0VYVFJBQ1RJTkcQAxIcChhET0NVTUVOVF9TVEFUVVNfSU5ERVhJTkcQBBIbChdET0NVTUVOVF9TVEFUVVNfSU5ERVhFRBAFEiAKHERPQ1VNRU5UX1NUQVRVU19ORUVEU19SRVZJRVcQBhIbChdET0NVTUVOVF9TVEFUVVNfUEFSVElBTBAHEhoKFkRPQ1VNRU5UX1NUQVRVU19GQUlMRUQQCCqQAQoIQ2F0ZWdvcnkSGAoUQ0FURUdPUllfVU5TUEVDSUZJRUQQABIUChBDQVRFR09SWV9JTlZPSUNFEAESFAoQQ0FURUdPUllfUkVDRUlQVBACEhUKEUNBVEVHT1JZX0NPTlRSQUNUEAMSEwoPQ0FURUdPUllfUkVQT1JUEAQSEgoOQ0FURUdPUllfT1RIRVIQBSpoCgVTdGFnZRIVChFTVEFHRV9VTlNQRUNJRklFRBAAEhAKDFNUQUdFX0lOR0VTVBABEhIKDlNUQUdFX0NMQVNTSUZZEAISEQoNU1RBR0VfRVhUUkFDVBADEg8KC1NUQUdFX0lOREVYEARiBnByb3RvMw", [file_google_api_field_behavior, file_google_api_resource, file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * A document uploaded by a tenant, and everything the pipeline learned about it.
@@ -171,6 +171,14 @@ export type Document = Message<"docmesh.document.v1.Document"> & {
    * @generated from field: string etag = 22;
    */
   etag: string;
+
+  /**
+   * Why the document is NEEDS_REVIEW or PARTIAL: one entry per doubtful or missing field (the
+   * field "category" when the classification itself is doubtful). Empty when INDEXED.
+   *
+   * @generated from field: repeated docmesh.document.v1.ReviewReason review_reasons = 23;
+   */
+  reviewReasons: ReviewReason[];
 };
 
 /**
@@ -179,6 +187,109 @@ export type Document = Message<"docmesh.document.v1.Document"> & {
  */
 export const DocumentSchema: GenMessage<Document> = /*@__PURE__*/
   messageDesc(file_docmesh_document_v1_document, 0);
+
+/**
+ * Why one field (or the category) needs a human look.
+ *
+ * @generated from message docmesh.document.v1.ReviewReason
+ */
+export type ReviewReason = Message<"docmesh.document.v1.ReviewReason"> & {
+  /**
+   * The field's key (the proto field name, e.g. "total_amount"), or "category".
+   *
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * @generated from field: docmesh.document.v1.ReviewReasonCode code = 2;
+   */
+  code: ReviewReasonCode;
+
+  /**
+   * The calibrated confidence that fell below the threshold (LOW_CONFIDENCE only).
+   *
+   * @generated from field: float confidence = 3;
+   */
+  confidence: number;
+};
+
+/**
+ * Describes the message docmesh.document.v1.ReviewReason.
+ * Use `create(ReviewReasonSchema)` to create a new message.
+ */
+export const ReviewReasonSchema: GenMessage<ReviewReason> = /*@__PURE__*/
+  messageDesc(file_docmesh_document_v1_document, 1);
+
+/**
+ * Where an extracted value was read: what a reviewer is shown on the page.
+ *
+ * @generated from message docmesh.document.v1.Grounding
+ */
+export type Grounding = Message<"docmesh.document.v1.Grounding"> & {
+  /**
+   * 1-based page number.
+   *
+   * @generated from field: int32 page = 1;
+   */
+  page: number;
+
+  /**
+   * The line the value was read from, in fractions of the page; unset when the value has no
+   * position (read from text without layout, e.g. DOCX, or from embedded e-invoice XML).
+   *
+   * @generated from field: docmesh.document.v1.BoundingBox bounding_box = 2;
+   */
+  boundingBox?: BoundingBox | undefined;
+
+  /**
+   * The source text the value was read from (the line, or the e-invoice XML element's text).
+   *
+   * @generated from field: string text = 3;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message docmesh.document.v1.Grounding.
+ * Use `create(GroundingSchema)` to create a new message.
+ */
+export const GroundingSchema: GenMessage<Grounding> = /*@__PURE__*/
+  messageDesc(file_docmesh_document_v1_document, 2);
+
+/**
+ * A rectangle on a page, normalised to [0, 1] of the page's width and height, origin top-left.
+ *
+ * @generated from message docmesh.document.v1.BoundingBox
+ */
+export type BoundingBox = Message<"docmesh.document.v1.BoundingBox"> & {
+  /**
+   * @generated from field: float x = 1;
+   */
+  x: number;
+
+  /**
+   * @generated from field: float y = 2;
+   */
+  y: number;
+
+  /**
+   * @generated from field: float width = 3;
+   */
+  width: number;
+
+  /**
+   * @generated from field: float height = 4;
+   */
+  height: number;
+};
+
+/**
+ * Describes the message docmesh.document.v1.BoundingBox.
+ * Use `create(BoundingBoxSchema)` to create a new message.
+ */
+export const BoundingBoxSchema: GenMessage<BoundingBox> = /*@__PURE__*/
+  messageDesc(file_docmesh_document_v1_document, 3);
 
 /**
  * How long one run of a stage took.
@@ -214,7 +325,7 @@ export type StageTiming = Message<"docmesh.document.v1.StageTiming"> & {
  * Use `create(StageTimingSchema)` to create a new message.
  */
 export const StageTimingSchema: GenMessage<StageTiming> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 1);
+  messageDesc(file_docmesh_document_v1_document, 4);
 
 /**
  * A text value with the extractor's confidence in [0, 1].
@@ -231,6 +342,13 @@ export type TextField = Message<"docmesh.document.v1.TextField"> & {
    * @generated from field: float confidence = 2;
    */
   confidence: number;
+
+  /**
+   * Where the value was read, when known.
+   *
+   * @generated from field: docmesh.document.v1.Grounding grounding = 3;
+   */
+  grounding?: Grounding | undefined;
 };
 
 /**
@@ -238,7 +356,7 @@ export type TextField = Message<"docmesh.document.v1.TextField"> & {
  * Use `create(TextFieldSchema)` to create a new message.
  */
 export const TextFieldSchema: GenMessage<TextField> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 2);
+  messageDesc(file_docmesh_document_v1_document, 5);
 
 /**
  * A monetary or other decimal amount, already normalised (1.021,91 -> 1021.91).
@@ -255,6 +373,13 @@ export type AmountField = Message<"docmesh.document.v1.AmountField"> & {
    * @generated from field: float confidence = 2;
    */
   confidence: number;
+
+  /**
+   * Where the value was read, when known.
+   *
+   * @generated from field: docmesh.document.v1.Grounding grounding = 3;
+   */
+  grounding?: Grounding | undefined;
 };
 
 /**
@@ -262,7 +387,7 @@ export type AmountField = Message<"docmesh.document.v1.AmountField"> & {
  * Use `create(AmountFieldSchema)` to create a new message.
  */
 export const AmountFieldSchema: GenMessage<AmountField> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 3);
+  messageDesc(file_docmesh_document_v1_document, 6);
 
 /**
  * A calendar date as ISO 8601 `YYYY-MM-DD`, whatever the printed format.
@@ -279,6 +404,13 @@ export type DateField = Message<"docmesh.document.v1.DateField"> & {
    * @generated from field: float confidence = 2;
    */
   confidence: number;
+
+  /**
+   * Where the value was read, when known.
+   *
+   * @generated from field: docmesh.document.v1.Grounding grounding = 3;
+   */
+  grounding?: Grounding | undefined;
 };
 
 /**
@@ -286,7 +418,7 @@ export type DateField = Message<"docmesh.document.v1.DateField"> & {
  * Use `create(DateFieldSchema)` to create a new message.
  */
 export const DateFieldSchema: GenMessage<DateField> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 4);
+  messageDesc(file_docmesh_document_v1_document, 7);
 
 /**
  * A list of text values, e.g. contract parties.
@@ -303,6 +435,13 @@ export type TextListField = Message<"docmesh.document.v1.TextListField"> & {
    * @generated from field: float confidence = 2;
    */
   confidence: number;
+
+  /**
+   * Where the value was read, when known.
+   *
+   * @generated from field: docmesh.document.v1.Grounding grounding = 3;
+   */
+  grounding?: Grounding | undefined;
 };
 
 /**
@@ -310,7 +449,7 @@ export type TextListField = Message<"docmesh.document.v1.TextListField"> & {
  * Use `create(TextListFieldSchema)` to create a new message.
  */
 export const TextListFieldSchema: GenMessage<TextListField> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 5);
+  messageDesc(file_docmesh_document_v1_document, 8);
 
 /**
  * Fields of an invoice.
@@ -371,7 +510,7 @@ export type InvoiceFields = Message<"docmesh.document.v1.InvoiceFields"> & {
  * Use `create(InvoiceFieldsSchema)` to create a new message.
  */
 export const InvoiceFieldsSchema: GenMessage<InvoiceFields> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 6);
+  messageDesc(file_docmesh_document_v1_document, 9);
 
 /**
  * Fields of a receipt.
@@ -407,7 +546,7 @@ export type ReceiptFields = Message<"docmesh.document.v1.ReceiptFields"> & {
  * Use `create(ReceiptFieldsSchema)` to create a new message.
  */
 export const ReceiptFieldsSchema: GenMessage<ReceiptFields> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 7);
+  messageDesc(file_docmesh_document_v1_document, 10);
 
 /**
  * Fields of a contract.
@@ -443,7 +582,7 @@ export type ContractFields = Message<"docmesh.document.v1.ContractFields"> & {
  * Use `create(ContractFieldsSchema)` to create a new message.
  */
 export const ContractFieldsSchema: GenMessage<ContractFields> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 8);
+  messageDesc(file_docmesh_document_v1_document, 11);
 
 /**
  * Fields of a report.
@@ -472,7 +611,7 @@ export type ReportFields = Message<"docmesh.document.v1.ReportFields"> & {
  * Use `create(ReportFieldsSchema)` to create a new message.
  */
 export const ReportFieldsSchema: GenMessage<ReportFields> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 9);
+  messageDesc(file_docmesh_document_v1_document, 12);
 
 /**
  * Any other key/value pair the extractor or a human recorded.
@@ -494,6 +633,13 @@ export type KeyValueField = Message<"docmesh.document.v1.KeyValueField"> & {
    * @generated from field: float confidence = 3;
    */
   confidence: number;
+
+  /**
+   * Where the value was read, when known.
+   *
+   * @generated from field: docmesh.document.v1.Grounding grounding = 4;
+   */
+  grounding?: Grounding | undefined;
 };
 
 /**
@@ -501,7 +647,7 @@ export type KeyValueField = Message<"docmesh.document.v1.KeyValueField"> & {
  * Use `create(KeyValueFieldSchema)` to create a new message.
  */
 export const KeyValueFieldSchema: GenMessage<KeyValueField> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 10);
+  messageDesc(file_docmesh_document_v1_document, 13);
 
 /**
  * The typed fields for the document's category, plus generic pairs.
@@ -549,7 +695,7 @@ export type ExtractedFields = Message<"docmesh.document.v1.ExtractedFields"> & {
  * Use `create(ExtractedFieldsSchema)` to create a new message.
  */
 export const ExtractedFieldsSchema: GenMessage<ExtractedFields> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 11);
+  messageDesc(file_docmesh_document_v1_document, 14);
 
 /**
  * A group of uploads that are watched and listed together.
@@ -597,7 +743,39 @@ export type Batch = Message<"docmesh.document.v1.Batch"> & {
  * Use `create(BatchSchema)` to create a new message.
  */
 export const BatchSchema: GenMessage<Batch> = /*@__PURE__*/
-  messageDesc(file_docmesh_document_v1_document, 12);
+  messageDesc(file_docmesh_document_v1_document, 15);
+
+/**
+ * What is wrong with a field under review.
+ *
+ * @generated from enum docmesh.document.v1.ReviewReasonCode
+ */
+export enum ReviewReasonCode {
+  /**
+   * @generated from enum value: REVIEW_REASON_CODE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Found, but its confidence is below the review threshold.
+   *
+   * @generated from enum value: REVIEW_REASON_CODE_LOW_CONFIDENCE = 1;
+   */
+  LOW_CONFIDENCE = 1,
+
+  /**
+   * A required field that extraction could not find.
+   *
+   * @generated from enum value: REVIEW_REASON_CODE_MISSING = 2;
+   */
+  MISSING = 2,
+}
+
+/**
+ * Describes the enum docmesh.document.v1.ReviewReasonCode.
+ */
+export const ReviewReasonCodeSchema: GenEnum<ReviewReasonCode> = /*@__PURE__*/
+  enumDesc(file_docmesh_document_v1_document, 0);
 
 /**
  * Lifecycle of a document. INDEXED, NEEDS_REVIEW, PARTIAL and FAILED are terminal.
@@ -663,7 +841,7 @@ export enum DocumentStatus {
  * Describes the enum docmesh.document.v1.DocumentStatus.
  */
 export const DocumentStatusSchema: GenEnum<DocumentStatus> = /*@__PURE__*/
-  enumDesc(file_docmesh_document_v1_document, 0);
+  enumDesc(file_docmesh_document_v1_document, 1);
 
 /**
  * Document categories the classifier decides between.
@@ -706,7 +884,7 @@ export enum Category {
  * Describes the enum docmesh.document.v1.Category.
  */
 export const CategorySchema: GenEnum<Category> = /*@__PURE__*/
-  enumDesc(file_docmesh_document_v1_document, 1);
+  enumDesc(file_docmesh_document_v1_document, 2);
 
 /**
  * Pipeline stages.
@@ -744,5 +922,5 @@ export enum Stage {
  * Describes the enum docmesh.document.v1.Stage.
  */
 export const StageSchema: GenEnum<Stage> = /*@__PURE__*/
-  enumDesc(file_docmesh_document_v1_document, 2);
+  enumDesc(file_docmesh_document_v1_document, 3);
 
