@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FIELD_KEYS } from "../../../services/platform/ai/ai.ts";
@@ -9,6 +9,7 @@ import {
   DEFAULT_PARSE_BUDGET,
   parseDocument,
 } from "../../../services/platform/parsing/parser.ts";
+import { embeddedEInvoice } from "../../../services/platform/parsing/pdf-einvoice.ts";
 import { MEDIA_TYPES } from "../../../services/platform/parsing/sniff.ts";
 import { corpusDir, corpusFile } from "./fixtures.ts";
 import { buildPdf } from "./structured-fixtures.ts";
@@ -31,9 +32,45 @@ const EMBEDDED: Truth[] = readFileSync(join(corpusDir(), "truth.jsonl"), "utf8")
   .map((l) => JSON.parse(l) as Truth)
   .filter((t) => t.truth_origin === "source (embedded XML)");
 
+/** Every corpus PDF, with the e-invoice its attachments hold (found with pdf.js, as the parser does). */
+async function corpusEInvoices(): Promise<{ file: string; syntax: string }[]> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const out: { file: string; syntax: string }[] = [];
+  for (const file of readdirSync(join(corpusDir(), "docs")).filter((f) => f.endsWith(".pdf"))) {
+    const doc = await pdfjs.getDocument({ data: corpusFile(file), verbosity: 0, isEvalSupported: false })
+      .promise;
+    const e = await embeddedEInvoice(doc);
+    if (e) out.push({ file: `docs/${file}`, syntax: e.syntax });
+    await doc.destroy();
+  }
+  return out;
+}
+
 describe("e-invoice XML embedded in the corpus's Factur-X / ZUGFeRD PDFs", () => {
   it("the corpus has them", () => {
     expect(EMBEDDED.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it("other corpus PDFs that carry one (an ERP's UBL attachment) agree with their truth too", async () => {
+    const found = await corpusEInvoices();
+    const labelled = new Set(EMBEDDED.map((t) => t.file));
+    expect(found.filter((f) => labelled.has(f.file)).length).toBe(EMBEDDED.length);
+    const others = found.filter((f) => !labelled.has(f.file));
+    expect(others.map((o) => o.syntax)).toContain("UBL");
+    const all = readFileSync(join(corpusDir(), "truth.jsonl"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Truth & { category: string });
+    for (const o of others) {
+      const truth = all.find((t) => t.file === o.file);
+      expect(truth?.category).toBe("invoice");
+      const doc = await parseDocument(corpusFile(o.file.replace(/^docs\//, "")), MEDIA_TYPES.pdf);
+      const extraction = await ai.extract("invoice", doc);
+      const compared = FIELD_KEYS.invoice.filter((k) => truth?.fields[k] !== undefined);
+      expect(compared.length).toBeGreaterThanOrEqual(6);
+      for (const key of compared)
+        expect({ key, value: extraction.fields[key]?.value }).toEqual({ key, value: truth?.fields[key] });
+    }
   });
 
   it.each(EMBEDDED.map((t) => [t.file, t] as const))(
