@@ -170,6 +170,33 @@ const CII_INVOICE = `<?xml version="1.0" encoding="UTF-8"?>
   </rsm:SupplyChainTradeTransaction>
 </rsm:CrossIndustryInvoice>`;
 
+/** ZUGFeRD 1.0: other root, other container names (HeaderExchangedDocument, …SupplyChain…), same terms. */
+const ZUGFERD_1 = `<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryDocument xmlns:rsm="urn:ferd:CrossIndustryDocument:invoice:1p0"
+  xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12"
+  xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15">
+  <rsm:SpecifiedExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>urn:ferd:CrossIndustryDocument:invoice:1p0:comfort</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter></rsm:SpecifiedExchangedDocumentContext>
+  <rsm:HeaderExchangedDocument><ram:ID>ZF1-2017-5</ram:ID><ram:TypeCode>380</ram:TypeCode>
+    <ram:IssueDateTime><udt:DateTimeString format="102">20170502</udt:DateTimeString></ram:IssueDateTime></rsm:HeaderExchangedDocument>
+  <rsm:SpecifiedSupplyChainTradeTransaction>
+    <ram:ApplicableSupplyChainTradeAgreement>
+      <ram:SellerTradeParty><ram:Name>Beispiel Elektro GmbH</ram:Name></ram:SellerTradeParty>
+      <ram:BuyerTradeParty><ram:Name>Beispiel Bau AG</ram:Name></ram:BuyerTradeParty>
+    </ram:ApplicableSupplyChainTradeAgreement>
+    <ram:ApplicableSupplyChainTradeSettlement>
+      <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+      <ram:SpecifiedTradePaymentTerms><ram:DueDateDateTime><udt:DateTimeString format="102">20170530</udt:DateTimeString></ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>
+      <ram:SpecifiedTradeSettlementMonetarySummation>
+        <ram:LineTotalAmount currencyID="EUR">496.00</ram:LineTotalAmount>
+        <ram:TaxBasisTotalAmount currencyID="EUR">496.00</ram:TaxBasisTotalAmount>
+        <ram:TaxTotalAmount currencyID="EUR">75.04</ram:TaxTotalAmount>
+        <ram:GrandTotalAmount currencyID="EUR">571.04</ram:GrandTotalAmount>
+        <ram:DuePayableAmount currencyID="EUR">571.04</ram:DuePayableAmount>
+      </ram:SpecifiedTradeSettlementMonetarySummation>
+    </ram:ApplicableSupplyChainTradeSettlement>
+  </rsm:SpecifiedSupplyChainTradeTransaction>
+</rsm:CrossIndustryDocument>`;
+
 describe("XRechnung (UBL and CII) embedded in a PDF", () => {
   it("a UBL invoice attached as xrechnung.xml gives its business terms", async () => {
     const pdf = buildPdf({
@@ -196,7 +223,7 @@ describe("XRechnung (UBL and CII) embedded in a PDF", () => {
     expect(e.fields.issuer?.value).toBe("Beispiel Werkzeuge GmbH");
   });
 
-  it("a UBL credit note and a CII invoice under any .xml name are read by their root element", () => {
+  it("a UBL credit note, a ZUGFeRD 1.0 and a CII invoice under any .xml name are read by their root", () => {
     expect(readEInvoiceXml(utf8(UBL_CREDIT_NOTE), "cn.xml")).toMatchObject({
       syntax: "UBL",
       typeCode: "381",
@@ -204,6 +231,22 @@ describe("XRechnung (UBL and CII) embedded in a PDF", () => {
       currency: "CHF",
       sellerName: "Muster AG", // no legal entity name: the party name
       totalAmount: 54.1,
+    });
+    expect(readEInvoiceXml(utf8(ZUGFERD_1), "ZUGFeRD-invoice.xml")).toEqual({
+      syntax: "CII",
+      fileName: "ZUGFeRD-invoice.xml",
+      guideline: "urn:ferd:CrossIndustryDocument:invoice:1p0:comfort",
+      invoiceNumber: "ZF1-2017-5",
+      typeCode: "380",
+      issueDate: "2017-05-02",
+      dueDate: "2017-05-30",
+      currency: "EUR",
+      sellerName: "Beispiel Elektro GmbH",
+      buyerName: "Beispiel Bau AG",
+      netAmount: 496,
+      taxAmount: 75.04,
+      totalAmount: 571.04,
+      amountDue: 571.04,
     });
     expect(readEInvoiceXml(utf8(CII_INVOICE), "invoice.xml")).toMatchObject({
       syntax: "CII",
