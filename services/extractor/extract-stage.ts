@@ -6,6 +6,7 @@ import { toExtractedFields } from "../pipeline/fields.ts";
 import { failedTransition, shouldRetry, timingsWith } from "../pipeline/stage-outcome.ts";
 import type { StageHandler } from "../pipeline/stage-worker.ts";
 import type { AiProvider } from "../platform/ai/ai.ts";
+import { groundFields } from "../platform/ai/grounding.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
 import type { DocumentStore } from "../platform/store/document-store.ts";
 import { fieldsToJson } from "../platform/store/rows.ts";
@@ -30,7 +31,8 @@ export function extractorStage(deps: ExtractorDeps): StageHandler {
       const parsed = await loadParsedText(deps.blobs, documentId);
       const category = categoryFromEnum(current.category);
       const extraction = await deps.ai.extract(category, parsed);
-      const fields = toExtractedFields(category, extraction.fields);
+      // Every provider's fields get where they were read (page, box, source text) for reviewers.
+      const fields = toExtractedFields(category, groundFields(extraction.fields, parsed));
       const confidences = Object.values(extraction.fields).map((f) => f.confidence);
       const minConfidence = confidences.length > 0 ? Math.min(...confidences) : 1;
       await deps.store.applyOnce(CONSUMER, event.eventId, documentId, (row) =>

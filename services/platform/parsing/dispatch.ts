@@ -62,7 +62,7 @@ export async function parseInThisThread(
   mediaType: string,
   budget: FormatBudget,
 ): Promise<ParsedDocument> {
-  const { pages, ocr, structured: carried } = await runFormat(bytes, mediaType, budget);
+  const { pages, ocr, structured: carried, layout } = await runFormat(bytes, mediaType, budget);
   const standalone = mediaType === MEDIA_TYPES.text ? standaloneEInvoice(bytes) : undefined;
   const structured = carried ?? (standalone ? { einvoice: standalone } : undefined);
   const text = pages.join("\n\n");
@@ -75,5 +75,6 @@ export async function parseInThisThread(
     language: detectLanguage(text),
     ocr,
     ...(structured ? { structured } : {}),
+    ...(layout ? { layout } : {}),
   };
 }

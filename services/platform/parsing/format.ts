@@ -1,4 +1,5 @@
 import type { StructuredData } from "./structured.ts";
+import type { LayoutLine } from "./types.ts";
 
 /** What a format parser returns; the port (parser.ts) adds media type, language and counts. */
 export interface FormatResult {
@@ -6,6 +7,8 @@ export interface FormatResult {
   ocr: boolean;
   /** E-invoice XML and payment QR codes, where the format carries them (structured.ts). */
   structured?: StructuredData;
+  /** Positioned lines per page, where the format has positions (PDF, OCR). */
+  layout?: LayoutLine[][];
 }
 
 import { ParseError } from "./errors.ts";

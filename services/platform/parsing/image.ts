@@ -1,8 +1,10 @@
 import { ParseError } from "./errors.ts";
 import { cleanText, type FormatResult } from "./format.ts";
+import { ocrLineLayout } from "./layout.ts";
 import { ocrImage } from "./ocr.ts";
 import { MAX_QR_SCAN_PIXELS, paymentCodesIn } from "./qr.ts";
 import { MEDIA_TYPES } from "./sniff.ts";
+import type { LayoutLine } from "./types.ts";
 
 /** Images above this many pixels are refused before decoding (a pixel-flood "bomb"). */
 export const MAX_IMAGE_PIXELS = 60_000_000;
@@ -74,8 +76,11 @@ export async function parseImage(bytes: Uint8Array, mediaType: string): Promise<
     );
   }
   let text: string;
+  let lines: LayoutLine[];
   try {
-    text = (await ocrImage(bytes)).text;
+    const result = await ocrImage(bytes);
+    text = result.text;
+    lines = ocrLineLayout(result.lines, dims.width, dims.height);
   } catch (err) {
     throw new ParseError("malformed", `image: OCR failed: ${(err as Error)?.message ?? String(err)}`);
   }
@@ -85,6 +90,7 @@ export async function parseImage(bytes: Uint8Array, mediaType: string): Promise<
   return {
     pages: [cleanText(text)],
     ocr: true,
+    layout: [lines],
     ...(paymentCodes.length > 0 ? { structured: { paymentCodes } } : {}),
   };
 }

@@ -28,17 +28,32 @@ function getWorker(): Promise<TesseractWorker> {
   return workerPromise;
 }
 
+/** One recognised line and its box in pixels of the image. */
+export interface OcrLine {
+  text: string;
+  bbox: { x0: number; y0: number; x1: number; y1: number };
+}
+
 export interface OcrResult {
   text: string;
   /** Tesseract's mean word confidence, 0–100. */
   confidence: number;
+  /** The lines with their boxes (words and glyphs are dropped here, so only lines stay in memory). */
+  lines: OcrLine[];
 }
 
 /** Recognises one image (PNG, JPEG, TIFF, BMP bytes). */
 export async function ocrImage(image: Uint8Array): Promise<OcrResult> {
   const worker = await getWorker();
-  const { data } = await worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength));
-  return { text: data.text, confidence: data.confidence };
+  const { data } = await worker.recognize(
+    Buffer.from(image.buffer, image.byteOffset, image.byteLength),
+    {},
+    { text: true, blocks: true },
+  );
+  const lines = (data.blocks ?? []).flatMap((b) =>
+    b.paragraphs.flatMap((p) => p.lines.map((l) => ({ text: l.text, bbox: l.bbox }))),
+  );
+  return { text: data.text, confidence: data.confidence, lines };
 }
 
 export async function terminateOcr(): Promise<void> {

@@ -1,6 +1,7 @@
 import { ParseError } from "./errors.ts";
 import { cleanText, type FormatResult } from "./format.ts";
 import { MAX_IMAGE_PIXELS } from "./image.ts";
+import { ocrLineLayout, pdfLineLayout } from "./layout.ts";
 import { ocrImage } from "./ocr.ts";
 import { embeddedEInvoice } from "./pdf-einvoice.ts";
 import {
@@ -10,6 +11,7 @@ import {
   renderAndReadPaymentCodes,
 } from "./pdf-qr.ts";
 import type { PaymentCode } from "./structured.ts";
+import type { LayoutLine } from "./types.ts";
 
 /** Pages whose text layer has fewer non-space characters than this are treated as scans. */
 export const MIN_TEXT_LAYER_CHARS = 16;
@@ -31,8 +33,24 @@ interface PdfTextItem {
   hasEOL?: boolean;
 }
 
+/** One rebuilt line and its extent in PDF user space (y grows upwards). */
+export interface PdfLine {
+  text: string;
+  left: number;
+  right: number;
+  bottom: number;
+  top: number;
+}
+
 /** Rebuilds reading lines from positioned text runs: group by baseline, order by x, space by gaps. */
 export function layoutLines(items: readonly PdfTextItem[]): string {
+  return positionedLines(items)
+    .map((l) => l.text)
+    .join("\n");
+}
+
+/** The reading lines of a page with where each sits (glyph extents: baseline − 0.2 h to + 0.8 h). */
+export function positionedLines(items: readonly PdfTextItem[]): PdfLine[] {
   type Run = { x: number; y: number; w: number; h: number; s: string };
   const runs: Run[] = [];
   for (const it of items) {
@@ -58,12 +76,15 @@ export function layoutLines(items: readonly PdfTextItem[]): string {
     }
   }
   if (current.length > 0) lines.push(current);
-  const out: string[] = [];
+  const out: PdfLine[] = [];
   for (const line of lines) {
     line.sort((a, b) => a.x - b.x);
     let s = "";
     let end = Number.NEGATIVE_INFINITY;
+    let [bottom, top] = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
     for (const r of line) {
+      bottom = Math.min(bottom, r.y - 0.2 * r.h);
+      top = Math.max(top, r.y + 0.8 * r.h);
       const gap = r.x - end;
       if (s.length > 0 && !s.endsWith(" ") && !r.s.startsWith(" ")) {
         if (gap > 2.5 * r.h) s += "   ";
@@ -72,9 +93,10 @@ export function layoutLines(items: readonly PdfTextItem[]): string {
       s += r.s;
       end = Math.max(end, r.x + r.w);
     }
-    out.push(s.trimEnd()); // not /\s+$/, which is quadratic on a long inner run of spaces
+    // trimEnd, not /\s+$/, which is quadratic on a long inner run of spaces
+    out.push({ text: s.trimEnd(), left: line[0]?.x ?? 0, right: end, bottom, top });
   }
-  return out.join("\n");
+  return out;
 }
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
@@ -137,6 +159,7 @@ export async function parsePdf(bytes: Uint8Array): Promise<FormatResult> {
   }
   try {
     const pages: string[] = [];
+    const layout: LayoutLine[][] = [];
     let ocr = false;
     let ocrPages = 0;
     const paymentCodes: PaymentCode[] = [];
@@ -144,9 +167,12 @@ export async function parsePdf(bytes: Uint8Array): Promise<FormatResult> {
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       let text = "";
+      let lines: LayoutLine[] = [];
       try {
         const content = await page.getTextContent();
-        text = layoutLines(content.items as PdfTextItem[]);
+        const positioned = positionedLines(content.items as PdfTextItem[]);
+        text = positioned.map((l) => l.text).join("\n");
+        lines = pdfLineLayout(positioned, page.getViewport({ scale: 1 }));
       } catch {
         text = "";
       }
@@ -159,13 +185,17 @@ export async function parsePdf(bytes: Uint8Array): Promise<FormatResult> {
         if (scanned !== undefined) {
           ocrPages++;
           ocr = true;
-          if (scanned.replace(/\s/g, "").length > text.replace(/\s/g, "").length) text = scanned;
+          if (scanned.text.replace(/\s/g, "").length > text.replace(/\s/g, "").length) {
+            text = scanned.text;
+            lines = scanned.lines;
+          }
         }
       } else if (qrRenders < MAX_QR_RENDERED_PAGES && PAYMENT_PART_HEADING.test(text)) {
         qrRenders++;
         paymentCodes.push(...(await renderAndReadPaymentCodes(doc, page, n)));
       }
       pages.push(cleanText(text));
+      layout.push(lines);
       page.cleanup();
     }
     const einvoice = await embeddedEInvoice(doc);
@@ -173,7 +203,7 @@ export async function parsePdf(bytes: Uint8Array): Promise<FormatResult> {
       ...(einvoice ? { einvoice } : {}),
       ...(paymentCodes.length > 0 ? { paymentCodes } : {}),
     };
-    return { pages, ocr, ...(Object.keys(structured).length > 0 ? { structured } : {}) };
+    return { pages, ocr, layout, ...(Object.keys(structured).length > 0 ? { structured } : {}) };
   } catch (err) {
     if (err instanceof ParseError) throw err;
     throw new ParseError("malformed", `pdf: ${(err as Error)?.message ?? String(err)}`);
@@ -209,7 +239,7 @@ interface CanvasLike {
 }
 
 /**
- * Renders one page and OCRs it; undefined when no canvas implementation is available. The payment
+ * Renders one page and OCRs it (text and line boxes); undefined when no canvas implementation is available. The payment
  * QR codes on the rendered page are added to `paymentCodes`.
  */
 async function ocrPage(
@@ -220,7 +250,7 @@ async function ocrPage(
   },
   pageNumber: number,
   paymentCodes: PaymentCode[],
-): Promise<string | undefined> {
+): Promise<{ text: string; lines: LayoutLine[] } | undefined> {
   const base = page.getViewport({ scale: 1 });
   const scale = Math.min(OCR_DPI / 72, OCR_MAX_SIDE / Math.max(base.width, base.height, 1));
   const viewport = page.getViewport({ scale });
@@ -245,7 +275,8 @@ async function ocrPage(
       ? await target.canvas.encode("png")
       : target.canvas.toBuffer?.("image/png");
     if (!png) return undefined;
-    return (await ocrImage(png)).text;
+    const result = await ocrImage(png);
+    return { text: result.text, lines: ocrLineLayout(result.lines, w, h) };
   } finally {
     factory.destroy(target);
   }
