@@ -187,7 +187,8 @@ export function markdownScore(text: string): number {
   let s = 0;
   s += 2 * (sample.match(/^#{1,6} \S/gm)?.length ?? 0);
   s += 3 * (sample.match(/^```/gm)?.length ?? 0);
-  s += 2 * (sample.match(/\[[^\]\n]+\]\([^)\s]+\)/g)?.length ?? 0);
+  // Bounded: with `+`, a long line of "[" rescans to its end from every "[" (quadratic).
+  s += 2 * (sample.match(/\[[^\]\n]{1,300}\]\([^)\s]{1,2000}\)/g)?.length ?? 0);
   s += sample.match(/(\*\*|__)[^*_\n]+\1/g)?.length ?? 0;
   s += 2 * (sample.match(/^\|.*\|\s*$\n^\|?\s*:?-{3,}/gm)?.length ?? 0);
   s += 0.5 * (sample.match(/^\s*[-*+] \S/gm)?.length ?? 0);
