@@ -5,6 +5,7 @@ import { saveParsedText } from "../pipeline/derived-text.ts";
 import { failedTransition, shouldRetry, timingsWith } from "../pipeline/stage-outcome.ts";
 import type { StageHandler } from "../pipeline/stage-worker.ts";
 import type { AiProvider } from "../platform/ai/ai.ts";
+import { boundedView } from "../platform/ai/bounded-view.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
 import { logger } from "../platform/log.ts";
 import { isParseError, parseDocument } from "../platform/parsing/parser.ts";
@@ -55,7 +56,8 @@ export function classifierStage(deps: ClassifierDeps): StageHandler {
       const parsed = await parseDocument(bytes, current.media_type, deps.parseBudget);
       await context.heartbeat();
       await saveParsedText(deps.blobs, documentId, parsed);
-      const classification = await deps.ai.classify(parsed);
+      // The full text is saved for indexing; the category is decided on a bounded view of it.
+      const classification = await deps.ai.classify(boundedView(parsed));
       await deps.store.applyOnce(CONSUMER, event.eventId, documentId, (row) =>
         row.status === DocumentStatus.CLASSIFYING
           ? {

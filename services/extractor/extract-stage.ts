@@ -6,6 +6,7 @@ import { toExtractedFields } from "../pipeline/fields.ts";
 import { failedTransition, shouldRetry, timingsWith } from "../pipeline/stage-outcome.ts";
 import type { StageHandler } from "../pipeline/stage-worker.ts";
 import type { AiProvider } from "../platform/ai/ai.ts";
+import { boundedView } from "../platform/ai/bounded-view.ts";
 import { groundFields } from "../platform/ai/grounding.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
 import type { DocumentStore } from "../platform/store/document-store.ts";
@@ -28,7 +29,8 @@ export function extractorStage(deps: ExtractorDeps): StageHandler {
 
     const started = Date.now();
     try {
-      const parsed = await loadParsedText(deps.blobs, documentId);
+      // Fields are read, and grounded, on a bounded view: a huge text must not hold the event loop.
+      const parsed = boundedView(await loadParsedText(deps.blobs, documentId));
       const category = categoryFromEnum(current.category);
       const extraction = await deps.ai.extract(category, parsed);
       // Every provider's fields get where they were read (page, box, source text) for reviewers.

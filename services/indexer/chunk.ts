@@ -8,7 +8,26 @@ export interface ChunkOptions {
 
 export const DEFAULT_CHUNKING: ChunkOptions = { target: 1000, maxChunks: 400 };
 
+/**
+ * Only the first `maxChunks` passages are kept, so only as much of the text is read as they need: a
+ * prefix of four times their size (room for collapsed spaces and short paragraphs), read again four
+ * times longer only when that fell short. A 48 MiB text costs what its first 1.6 M characters do.
+ */
 export function chunkText(text: string, options: ChunkOptions = DEFAULT_CHUNKING): string[] {
+  for (let span = options.maxChunks * options.target * 4; ; span *= 4) {
+    if (span >= text.length) return chunkAll(text, options);
+    const chunks = chunkAll(text.slice(0, wordEnd(text, span)), options);
+    if (chunks.length >= options.maxChunks) return chunks;
+  }
+}
+
+/** `span`, or the end of the word it falls in (a prefix never ends mid-word). */
+function wordEnd(text: string, span: number): number {
+  const at = text.slice(span, span + 1000).search(/\s/);
+  return at < 0 ? span : span + at;
+}
+
+function chunkAll(text: string, options: ChunkOptions): string[] {
   const normalised = text
     .replace(/\r\n?/g, "\n")
     .replace(/[ \t]+/g, " ")
