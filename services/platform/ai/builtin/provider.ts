@@ -5,8 +5,6 @@ import { DEFAULT_EMBEDDING_DIMENSIONS, DEFAULT_EMBEDDING_MODEL, embedTexts } fro
 import { extract } from "./extractor.ts";
 import { classifyWithStructuredData, withStructuredFields } from "./structured.ts";
 
-export type BuiltinProviderOptions = {};
-
 /**
  * The built-in AI provider: no server, no model download, deterministic.
  * - classify: a weighted multilingual feature model with a calibrated softmax;
@@ -21,8 +19,6 @@ export class BuiltinAiProvider implements AiProvider {
   readonly embeddingDimensions = DEFAULT_EMBEDDING_DIMENSIONS;
   readonly embeddingModel = DEFAULT_EMBEDDING_MODEL;
 
-  constructor(_options: BuiltinProviderOptions = {}) {}
-
   async classify(doc: ParsedDocument): Promise<Classification> {
     return classifyWithStructuredData(doc, () => classify(doc));
   }
@@ -36,6 +32,6 @@ export class BuiltinAiProvider implements AiProvider {
   }
 }
 
-export function createBuiltinProvider(options?: BuiltinProviderOptions): AiProvider {
-  return new BuiltinAiProvider(options);
+export function createBuiltinProvider(): AiProvider {
+  return new BuiltinAiProvider();
 }
