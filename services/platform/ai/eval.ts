@@ -3,6 +3,7 @@ import path from "node:path";
 import type { ParsedDocument } from "../parsing/types.ts";
 import type { AiProvider, Category, Classification, Extraction } from "./ai.ts";
 import { AMOUNT_FIELDS, CATEGORIES, DATE_FIELDS, FIELD_KEYS, isCategory } from "./ai.ts";
+import { boundedView } from "./bounded-view.ts";
 
 /**
  * Evaluation of an AiProvider against a ground-truth corpus (shared/corpus/truth.jsonl).
@@ -130,6 +131,8 @@ export async function evaluateCorpus(
     }
     r.ms.parse = performance.now() - t0;
     if (doc) {
+      // What the pipeline's stages give the provider (the document itself unless it is huge).
+      doc = boundedView(doc);
       const t1 = performance.now();
       r.classification = await provider.classify(doc);
       r.ms.classify = performance.now() - t1;
