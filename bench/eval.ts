@@ -215,7 +215,7 @@ export async function crossValidate(
 
 const pct = (x: number) => `${(100 * x).toFixed(1).padStart(5)}%`;
 
-function printSummaryRow(label: string, s: Summary): void {
+export function printSummaryRow(label: string, s: Summary): void {
   console.log(
     `  ${label.padEnd(19)} n=${String(s.n).padStart(2)}  class ${pct(s.classification)} (log-loss ${s.logLoss.toFixed(2)})  fields ${pct(s.fieldAccuracy)}  INDEXED ${String(s.indexed).padStart(2)} fully right ${pct(s.indexedPrecision)}  review rate ${pct(s.reviewRate)} (fully right among them ${s.reviewedRight})${s.threshold !== undefined ? `  threshold ${s.threshold.toFixed(2)}` : ""}`,
   );

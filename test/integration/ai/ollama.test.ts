@@ -6,11 +6,19 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AMOUNT_FIELDS, CATEGORIES, DATE_FIELDS, FIELD_KEYS } from "../../../services/platform/ai/ai.ts";
+import {
+  AMOUNT_FIELDS,
+  CATEGORIES,
+  type Category,
+  DATE_FIELDS,
+  FIELD_KEYS,
+} from "../../../services/platform/ai/ai.ts";
+import { BuiltinAiProvider } from "../../../services/platform/ai/builtin/provider.ts";
+import { FITTED_AGREEMENT } from "../../../services/platform/ai/ollama/agreement.ts";
 import { CircuitOpenError, OllamaAiProvider } from "../../../services/platform/ai/ollama/index.ts";
 import { DocmeshError } from "../../../services/platform/errors.ts";
 import { closeParsers } from "../../../services/platform/parsing/parser.ts";
-import { measure, report, SAMPLE } from "./ollama-sample.ts";
+import { loadDoc, measure, report, SAMPLE } from "./ollama-sample.ts";
 
 const url = process.env.DOCMESH_OLLAMA_URL;
 const sampleSize = Number(process.env.DOCMESH_OLLAMA_SAMPLE ?? 1);
@@ -116,6 +124,39 @@ describe("Ollama provider against the real server", () => {
       // No accuracy floor: a 270M model is close to chance on some categories (docs/ai.md).
     },
     30_000 + sampleSize * 480_000,
+  );
+
+  it(
+    "the classification confidence is measured, not a constant: agreeing with the built-in reader scores higher than disagreeing",
+    async () => {
+      const doc = await loadDoc(SAMPLE[0] as string);
+      const named = await provider.classifyRaw(doc);
+      expect(named, "the model named no category").toBeDefined();
+      const builtin = new BuiltinAiProvider();
+      // The same model and document (temperature 0, so the same answer) read against two references:
+      // the built-in provider told to name the LLM's category, and to name another one.
+      const against = (category: Category) =>
+        new OllamaAiProvider({
+          host: requireUrl(),
+          maxInputChars: 300,
+          chatTimeoutMs: 240_000,
+          retries: 0,
+          reference: {
+            classify: async (d) => ({ ...(await builtin.classify(d)), category }),
+            extract: (c, d) => builtin.extract(c, d),
+          },
+        }).classify(doc);
+      const other = CATEGORIES.find((c) => c !== named) as Category;
+      const agreeing = await against(named as Category);
+      const disagreeing = await against(other);
+      console.log(`named ${named}: agreeing ${agreeing.confidence}, disagreeing ${disagreeing.confidence}`);
+      expect(agreeing.category).toBe(named);
+      expect(disagreeing.category).toBe(named);
+      expect(agreeing.confidence).toBe(FITTED_AGREEMENT.classification.agree);
+      expect(disagreeing.confidence).toBe(Math.max(0.2, FITTED_AGREEMENT.classification.disagree));
+      expect(agreeing.confidence).toBeGreaterThan(disagreeing.confidence);
+    },
+    3 * 240_000,
   );
 
   it("extract for `other` asks nothing of the model", async () => {

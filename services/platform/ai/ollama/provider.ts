@@ -4,14 +4,21 @@
 import type { ParsedDocument } from "../../parsing/types.ts";
 import {
   type AiProvider,
-  CATEGORIES,
   type Category,
   type Classification,
   type Extraction,
   FIELD_KEYS,
+  type FieldValue,
   isCategory,
   REQUIRED_FIELDS,
 } from "../ai.ts";
+import { BuiltinAiProvider } from "../builtin/provider.ts";
+import {
+  type AgreementConfidence,
+  agreementClassification,
+  FITTED_AGREEMENT,
+  fieldConfidences,
+} from "./agreement.ts";
 import { OllamaClient, type OllamaClientOptions } from "./client.ts";
 import { normalizeFields } from "./normalize.ts";
 import { CLASSIFICATION_SCHEMA, extractionSchema, FIELD_HINTS } from "./schemas.ts";
@@ -26,11 +33,12 @@ export interface OllamaProviderOptions extends OllamaClientOptions {
   /** Characters of document text sent to the model (default 1000: the 270M model is small and slow). */
   maxInputChars?: number;
   /**
-   * Probability given to the category the model names. The model gives one answer and no usable
-   * probabilities, so this is its measured accuracy on the corpus sample (docs/ai.md); the other
-   * four categories share the rest equally.
+   * The independent reader the model's answers are compared with (default the built-in provider);
+   * agreement decides the confidences (agreement.ts).
    */
-  classificationConfidence?: number;
+  reference?: Pick<AiProvider, "classify" | "extract">;
+  /** Accuracy per agreement state (default the fitted agreement-confidence.json). */
+  agreement?: AgreementConfidence;
   /** Texts per embed request (default 32). */
   embedBatch?: number;
   /** Output token caps (structured output from a small model can ramble). */
@@ -87,7 +95,8 @@ export class OllamaAiProvider implements AiProvider {
   /** The search index's record of which model made its vectors. */
   readonly embeddingModel: string;
   private readonly maxInputChars: number;
-  private readonly classificationConfidence: number;
+  private readonly reference: Pick<AiProvider, "classify" | "extract">;
+  private readonly agreement: AgreementConfidence;
   private readonly embedBatch: number;
   private readonly maxClassifyTokens: number;
   private readonly maxExtractTokens: number;
@@ -99,7 +108,8 @@ export class OllamaAiProvider implements AiProvider {
     this.embeddingModel = `ollama/${this.embedModel}`;
     this.embeddingDimensions = options.embeddingDimensions ?? 384;
     this.maxInputChars = options.maxInputChars ?? 1000;
-    this.classificationConfidence = options.classificationConfidence ?? 0.3;
+    this.reference = options.reference ?? new BuiltinAiProvider();
+    this.agreement = options.agreement ?? FITTED_AGREEMENT;
     this.embedBatch = options.embedBatch ?? 32;
     this.maxClassifyTokens = options.maxClassifyTokens ?? 24;
     this.maxExtractTokens = options.maxExtractTokens ?? 150;
@@ -139,25 +149,29 @@ export class OllamaAiProvider implements AiProvider {
     return parseJson(res.message.content);
   }
 
-  async classify(doc: ParsedDocument): Promise<Classification> {
+  /** The category the model names, or undefined when its answer is unusable. */
+  async classifyRaw(doc: ParsedDocument): Promise<Category | undefined> {
     const text = truncateText(doc.text, this.maxInputChars);
     const task = `What type of document is this? ${CATEGORY_HELP} Answer {"category":"..."}.`;
     const out = await this.generate("classify", text, task, CLASSIFICATION_SCHEMA, this.maxClassifyTokens);
     const named = typeof out?.category === "string" ? out.category.trim().toLowerCase() : "";
-    const scores = {} as Record<Category, number>;
-    if (!isCategory(named)) {
-      // No usable answer: say so with a flat distribution (the caller's review threshold catches it).
-      for (const c of CATEGORIES) scores[c] = 1 / CATEGORIES.length;
-      return { category: "other", confidence: scores.other, scores };
-    }
-    const p = this.classificationConfidence;
-    for (const c of CATEGORIES) scores[c] = c === named ? p : (1 - p) / (CATEGORIES.length - 1);
-    return { category: named, confidence: p, scores };
+    return isCategory(named) ? named : undefined;
   }
 
-  async extract(category: Category, doc: ParsedDocument): Promise<Extraction> {
+  async classify(doc: ParsedDocument): Promise<Classification> {
+    const [named, reference] = await Promise.all([this.classifyRaw(doc), this.reference.classify(doc)]);
+    const { agreement: _, ...classification } = agreementClassification(
+      named,
+      reference.category,
+      this.agreement,
+    );
+    return classification;
+  }
+
+  /** The model's normalised field values, with confidences from their presence in the text (normalize.ts). */
+  async extractRaw(category: Category, doc: ParsedDocument): Promise<Record<string, FieldValue>> {
     const keys = FIELD_KEYS[category];
-    if (keys.length === 0) return { category, fields: {}, missingRequired: [] };
+    if (keys.length === 0) return {};
     const text = truncateText(doc.text, this.maxInputChars);
     const list = keys.map((k) => `${k}: ${FIELD_HINTS[k] ?? k}`).join("; ");
     const task = `This is a ${category}. Extract these fields: ${list}. Use null for a field that is not printed in the document.`;
@@ -165,7 +179,16 @@ export class OllamaAiProvider implements AiProvider {
       (await this.generate("extract", text, task, extractionSchema(category), this.maxExtractTokens)) ?? {};
     // A small model sometimes echoes the field description from the prompt as the value.
     for (const k of keys) if (raw[k] === FIELD_HINTS[k]) delete raw[k];
-    const fields = normalizeFields(category, raw, doc, text);
+    return normalizeFields(category, raw, doc, text);
+  }
+
+  async extract(category: Category, doc: ParsedDocument): Promise<Extraction> {
+    if (FIELD_KEYS[category].length === 0) return { category, fields: {}, missingRequired: [] };
+    const [raw, reference] = await Promise.all([
+      this.extractRaw(category, doc),
+      this.reference.extract(category, doc),
+    ]);
+    const fields = fieldConfidences(raw, reference.fields, this.agreement);
     const missingRequired = REQUIRED_FIELDS[category].filter((k) => !(k in fields));
     return { category, fields, missingRequired };
   }
