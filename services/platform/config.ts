@@ -116,7 +116,7 @@ export const SETTINGS = {
   aiProvider: {
     env: "DOCMESH_AI_PROVIDER",
     default: "builtin",
-    doc: "builtin (no server) or ollama. With ollama every document goes to NEEDS_REVIEW: its classification confidence is a constant 0.3 (no measured confidence yet), below the default review threshold.",
+    doc: "builtin (no server) or ollama. With ollama, confidences are the measured accuracy of the LLM's answers that agree or disagree with the built-in provider's (services/platform/ai/ollama/agreement-confidence.json, docs/ai.md); a disagreement goes to NEEDS_REVIEW.",
     parse: oneOf<AiProviderName>("builtin", "ollama"),
   },
   cacheDir: {
