@@ -74,15 +74,28 @@ function wanted(t: TruthRecord, named?: Category): Category[] {
   return [...new Set([t.category, ...(named ? [named] : [])])].filter((c) => FIELD_KEYS[c].length > 0);
 }
 
-async function answer(llm: OllamaAiProvider, t: TruthRecord, doc: ParsedDocument, file: string) {
-  const cached: LlmAnswers = fs.existsSync(file)
+/** Cached answers; `extract` false asks the model only for the category (the cheap call). */
+async function answer(
+  llm: OllamaAiProvider | undefined,
+  t: TruthRecord,
+  doc: ParsedDocument,
+  file: string,
+  extract: boolean,
+): Promise<LlmAnswers | undefined> {
+  const exists = fs.existsSync(file);
+  if (!exists && !llm) return undefined;
+  const cached: LlmAnswers = exists
     ? (JSON.parse(fs.readFileSync(file, "utf8")) as LlmAnswers)
     : { fields: {} };
-  if (!fs.existsSync(file)) cached.named = await llm.classifyRaw(doc);
-  for (const c of wanted(t, cached.named)) cached.fields[c] ??= await llm.extractRaw(c, doc);
+  if (!exists && llm) cached.named = await llm.classifyRaw(doc);
+  if (extract && llm)
+    for (const c of wanted(t, cached.named)) cached.fields[c] ??= await llm.extractRaw(c, doc);
   fs.writeFileSync(file, JSON.stringify(cached));
   return cached;
 }
+
+/** Every extraction the scoring needs is there. */
+const complete = (o: Observed) => wanted(o.t, o.llm.named).every((c) => o.llm.fields[c] !== undefined);
 
 const isRight = (t: TruthRecord, c: Category) => c === t.category || c === t.category_alt;
 
@@ -191,39 +204,44 @@ async function main(): Promise<void> {
     .flat()
     .filter((f): f is string => f !== undefined)
     .map((f) => byFile.get(f) as TruthRecord);
-  for (const t of order) {
-    const doc = parsed.get(t.file)?.doc;
-    if (!doc) continue;
-    const file = cachePath(fs.readFileSync(path.join(corpusDir, t.file)), model);
-    if (args.includes("--cached-only") && !fs.existsSync(file)) {
-      skipped++;
-      continue;
+  // Classification of every document first (one short call each), then the extractions (long calls).
+  const cachedOnly = args.includes("--cached-only");
+  for (const extract of args.includes("--classify-only") ? [false] : [false, true]) {
+    observed.length = 0;
+    skipped = 0;
+    for (const t of order) {
+      const doc = parsed.get(t.file)?.doc;
+      if (!doc) continue;
+      const file = cachePath(fs.readFileSync(path.join(corpusDir, t.file)), model);
+      const t0 = performance.now();
+      const answers = await answer(cachedOnly ? undefined : llm, t, doc, file, extract);
+      if (!answers) {
+        skipped++;
+        continue;
+      }
+      const builtinFields: Observed["builtinFields"] = {};
+      for (const c of wanted(t, answers.named)) builtinFields[c] = (await builtin.extract(c, doc)).fields;
+      const builtinCategory = (await builtin.classify(doc)).category;
+      observed.push({ t, doc, llm: answers, builtinCategory, builtinFields });
+      const ms = Math.round(performance.now() - t0);
+      if (ms > 100)
+        console.log(
+          `${t.file}: ${t.category} → llm ${answers.named ?? "-"}, builtin ${builtinCategory} (${ms} ms)`,
+        );
     }
-    const t0 = performance.now();
-    const answers = await answer(llm, t, doc, file);
-    const builtinFields: Observed["builtinFields"] = {};
-    for (const c of wanted(t, answers.named)) builtinFields[c] = (await builtin.extract(c, doc)).fields;
-    observed.push({
-      t,
-      doc,
-      llm: answers,
-      builtinCategory: (await builtin.classify(doc)).category,
-      builtinFields,
-    });
-    console.log(
-      `${t.file}: ${t.category} → llm ${answers.named ?? "-"}, builtin ${observed.at(-1)?.builtinCategory} (${Math.round(performance.now() - t0)} ms)`,
-    );
   }
-  const kept = new Set(observed.map((o) => o.t.file));
+  const classified = observed.slice();
+  observed.splice(0, observed.length, ...classified.filter(complete));
+  const kept = new Set(classified.map((o) => o.t.file));
   const folds = allFolds.map((f) => f.filter((file) => kept.has(file)));
   console.log(
-    `\nOllama (${model}, ${MAX_CHARS} characters) with agreement confidence, grouped ${k}-fold CV: ${observed.length} documents${skipped ? ` (${skipped} not answered yet, left out)` : ""}, threshold ${THRESHOLD}`,
+    `\nOllama (${model}, ${MAX_CHARS} characters) with agreement confidence, grouped ${k}-fold CV, threshold ${THRESHOLD}: ${classified.length} documents classified${skipped ? ` (${skipped} not yet, left out)` : ""}, ${observed.length} of them with their extractions (the table below)`,
   );
   const outcomes: DocOutcome[] = [];
   const foldSummaries: Summary[] = [];
   folds.forEach((testFiles, fi) => {
     const test = new Set(testFiles);
-    const table = fitOn(observed.filter((o) => !test.has(o.t.file)));
+    const table = fitOn(classified.filter((o) => !test.has(o.t.file)));
     console.log(
       `  fold ${fi + 1} fitted: ${JSON.stringify({ classification: table.classification, fields: table.fields })}`,
     );
@@ -248,17 +266,38 @@ async function main(): Promise<void> {
   console.log("  held-out classification confidence → accuracy:");
   for (const [c, xs] of [...byConf.entries()].sort((a, b) => a[0] - b[0]))
     console.log(`    ${c.toFixed(3)}  ${JSON.stringify(states(xs))}`);
-  const all = fitOn(observed);
-  console.log(`fitted on all ${observed.length} documents: ${JSON.stringify(all)}`);
+  // Classification alone over every classified document (routing needs the fields too, so the
+  // table above covers only the documents with their extractions done).
+  const cls = { n: 0, right: 0, belowThreshold: 0, agree: 0, agreeRight: 0, disagreeRight: 0 };
+  folds.forEach((testFiles) => {
+    const test = new Set(testFiles);
+    const table = fitOn(classified.filter((o) => !test.has(o.t.file)));
+    for (const o of classified.filter((x) => test.has(x.t.file))) {
+      const c = agreementClassification(o.llm.named, o.builtinCategory, table);
+      const right = o.llm.named !== undefined && isRight(o.t, c.category);
+      cls.n++;
+      if (right) cls.right++;
+      if (c.confidence < THRESHOLD) cls.belowThreshold++;
+      if (o.llm.named === o.builtinCategory) {
+        cls.agree++;
+        if (right) cls.agreeRight++;
+      } else if (right) cls.disagreeRight++;
+    }
+  });
+  console.log(
+    `classification over all ${cls.n} classified documents: right ${cls.right}; agree with built-in ${cls.agree} (right ${cls.agreeRight}), disagree ${cls.n - cls.agree} (right ${cls.disagreeRight}); held-out category confidence below ${THRESHOLD}: ${cls.belowThreshold}`,
+  );
+  const all = fitOn(classified);
+  console.log(`fitted on all ${classified.length} documents: ${JSON.stringify(all)}`);
   if (args.includes("--write")) {
     const target = fileURLToPath(
       new URL("../services/platform/ai/ollama/agreement-confidence.json", import.meta.url),
     );
-    const fieldsSeen = observed.flatMap((o) => fieldRows(o, o.t.category).filter((f) => f.present)).length;
+    const fieldsSeen = classified.flatMap((o) => fieldRows(o, o.t.category).filter((f) => f.present)).length;
     const shipped: AgreementConfidence = {
       ...all,
       fittedOn: {
-        documents: observed.filter((o) => o.llm.named !== undefined).length,
+        documents: classified.filter((o) => o.llm.named !== undefined).length,
         fields: fieldsSeen,
         model,
         command: "npx tsx bench/eval-ollama.ts --write",

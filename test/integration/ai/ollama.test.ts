@@ -154,6 +154,7 @@ describe("Ollama provider against the real server", () => {
       expect(disagreeing.category).toBe(named);
       expect(agreeing.confidence).toBe(FITTED_AGREEMENT.classification.agree);
       expect(disagreeing.confidence).toBe(Math.max(0.2, FITTED_AGREEMENT.classification.disagree));
+      expect(agreeing.confidence).not.toBe(disagreeing.confidence);
       expect(agreeing.confidence).toBeGreaterThan(disagreeing.confidence);
     },
     3 * 240_000,

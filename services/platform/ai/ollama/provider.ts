@@ -159,7 +159,9 @@ export class OllamaAiProvider implements AiProvider {
   }
 
   async classify(doc: ParsedDocument): Promise<Classification> {
-    const [named, reference] = await Promise.all([this.classifyRaw(doc), this.reference.classify(doc)]);
+    // The model first: when it fails (say, an open circuit) the reference's CPU work is not wasted.
+    const named = await this.classifyRaw(doc);
+    const reference = await this.reference.classify(doc);
     const { agreement: _, ...classification } = agreementClassification(
       named,
       reference.category,
@@ -184,10 +186,8 @@ export class OllamaAiProvider implements AiProvider {
 
   async extract(category: Category, doc: ParsedDocument): Promise<Extraction> {
     if (FIELD_KEYS[category].length === 0) return { category, fields: {}, missingRequired: [] };
-    const [raw, reference] = await Promise.all([
-      this.extractRaw(category, doc),
-      this.reference.extract(category, doc),
-    ]);
+    const raw = await this.extractRaw(category, doc);
+    const reference = await this.reference.extract(category, doc);
     const fields = fieldConfidences(raw, reference.fields, this.agreement);
     const missingRequired = REQUIRED_FIELDS[category].filter((k) => !(k in fields));
     return { category, fields, missingRequired };
