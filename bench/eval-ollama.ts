@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { DocumentStatus } from "../gen/docmesh/document/v1/document_pb.ts";
 import { reviewDecision } from "../services/indexer/review.ts";
 import {
+  CATEGORIES,
   type Category,
   type Classification,
   FIELD_KEYS,
@@ -196,14 +197,15 @@ async function main(): Promise<void> {
   let skipped = 0;
   const groups = groupCorpus(truth);
   const allFolds = assignFolds(truth, groups, k);
-  // Round-robin over the folds, so a run stopped part-way (answers are cached) leaves every fold some documents.
+  // Round-robin over the folds, then over the categories, so a run stopped part-way (answers are
+  // cached) leaves every fold and every category some documents.
   const byFile = new Map(truth.map((t) => [t.file, t]));
-  const order = Array.from({ length: Math.max(...allFolds.map((f) => f.length)) }, (_, i) =>
-    allFolds.map((f) => f[i]),
-  )
-    .flat()
-    .filter((f): f is string => f !== undefined)
-    .map((f) => byFile.get(f) as TruthRecord);
+  const interleave = <T>(lists: T[][]): T[] =>
+    Array.from({ length: Math.max(0, ...lists.map((l) => l.length)) }, (_, i) => lists.map((l) => l[i]))
+      .flat()
+      .filter((x): x is T => x !== undefined);
+  const foldOrder = interleave(allFolds).map((f) => byFile.get(f) as TruthRecord);
+  const order = interleave(CATEGORIES.map((c) => foldOrder.filter((t) => t.category === c)));
   // Classification of every document first (one short call each), then the extractions (long calls).
   const cachedOnly = args.includes("--cached-only");
   for (const extract of args.includes("--classify-only") ? [false] : [false, true]) {
