@@ -82,8 +82,12 @@ async function connectAndReset(to: typeof address, first?: string | Buffer): Pro
     socket.write(first);
     await sleep(20);
   }
+  // The server may already have closed it (e.g. an h2 session it ended): then there is nothing to
+  // reset, and 'close' has been emitted already.
+  if (socket.closed) return;
+  const closed = once(socket, "close");
   socket.resetAndDestroy(); // SO_LINGER 0: an RST, no FIN
-  await once(socket, "close");
+  await closed;
 }
 
 /**
