@@ -9,11 +9,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { AiProvider } from "../services/platform/ai/ai.ts";
-import { cosine, createBuiltinProvider } from "../services/platform/ai/builtin/index.ts";
-import { evaluateCorpus } from "../services/platform/ai/eval.ts";
-import { ParseError } from "../services/platform/parsing/errors.ts";
-import { closeParsers, parseDocument, sniffMediaType } from "../services/platform/parsing/parser.ts";
+import type { AiProvider } from "../services/ai/ai.ts";
+import { cosine, createBuiltinProvider } from "../services/ai/builtin/index.ts";
+import { evaluateCorpus } from "../services/ai/eval.ts";
+import { ParseError } from "../services/parsing/errors.ts";
+import { closeParsers, parseDocument, sniffMediaType } from "../services/parsing/parser.ts";
 
 function corpusDir(): string {
   const arg = process.argv.slice(2).find((a) => !a.startsWith("--"));

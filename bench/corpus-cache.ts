@@ -10,10 +10,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TruthRecord } from "../services/platform/ai/eval.ts";
-import { ParseError } from "../services/platform/parsing/errors.ts";
-import { closeParsers, parseDocument, sniffMediaType } from "../services/platform/parsing/parser.ts";
-import type { ParsedDocument } from "../services/platform/parsing/types.ts";
+import type { TruthRecord } from "../services/ai/eval.ts";
+import { ParseError } from "../services/parsing/errors.ts";
+import { closeParsers, parseDocument, sniffMediaType } from "../services/parsing/parser.ts";
+import type { ParsedDocument } from "../services/parsing/types.ts";
 
 export interface CachedParse {
   doc?: ParsedDocument;
@@ -23,10 +23,7 @@ export interface CachedParse {
   parserVersion?: string;
 }
 
-const PARSING_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../services/platform/parsing",
-);
+const PARSING_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../services/parsing");
 
 function parserVersion(): string {
   const h = crypto.createHash("sha256");

@@ -9,25 +9,25 @@
  *  5. the classifier itself, trained on all training documents.
  */
 import { DocumentStatus } from "../gen/docmesh/document/v1/document_pb.ts";
-import { reviewDecision } from "../services/indexer/review.ts";
-import type { Category, Extraction } from "../services/platform/ai/ai.ts";
-import { CATEGORIES, FIELD_KEYS, REQUIRED_FIELDS } from "../services/platform/ai/ai.ts";
+import type { Category, Extraction } from "../services/ai/ai.ts";
+import { CATEGORIES, FIELD_KEYS, REQUIRED_FIELDS } from "../services/ai/ai.ts";
 import {
   calibratedFieldConfidence,
   type FieldCalibration,
   fitFieldCalibration,
   fitTemperature,
-} from "../services/platform/ai/builtin/calibration.ts";
-import { TEMPERATURE as RULE_TEMPERATURE } from "../services/platform/ai/builtin/classifier-rules.ts";
-import type { Sparse } from "../services/platform/ai/builtin/features.ts";
-import { softmaxArray } from "../services/platform/ai/builtin/linear-model.ts";
+} from "../services/ai/builtin/calibration.ts";
+import { TEMPERATURE as RULE_TEMPERATURE } from "../services/ai/builtin/classifier-rules.ts";
+import type { Sparse } from "../services/ai/builtin/features.ts";
+import { softmaxArray } from "../services/ai/builtin/linear-model.ts";
 import {
   type ClassifierModel,
   type FeatureSet,
   modelLogits,
   trainClassifier,
-} from "../services/platform/ai/builtin/statistical-classifier.ts";
-import { fieldMatches, type TruthRecord, truthFieldName } from "../services/platform/ai/eval.ts";
+} from "../services/ai/builtin/statistical-classifier.ts";
+import { fieldMatches, type TruthRecord, truthFieldName } from "../services/ai/eval.ts";
+import { reviewDecision } from "../services/indexer/review.ts";
 
 /** Share of auto-accepted documents that must be fully right (issue 12). */
 export const TARGET_PRECISION = 0.97;

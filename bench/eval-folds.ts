@@ -10,7 +10,7 @@
  * of the group's main category (then the fewest documents), so categories stay balanced.
  */
 import path from "node:path";
-import { normName, type TruthRecord } from "../services/platform/ai/eval.ts";
+import { normName, type TruthRecord } from "../services/ai/eval.ts";
 
 const LEGAL_SUFFIX =
   /\b(?:gmbh|ag|kg|sdn|bhd|s b|co|ltd|inc|llc|corp|corporation|company|b v|bv|sa|sas|sarl|plc|limited|m)\b/g;

@@ -1,5 +1,5 @@
 /**
- * Grouped cross-validation of the Ollama provider's agreement confidence (services/platform/ai/ollama/agreement.ts).
+ * Grouped cross-validation of the Ollama provider's agreement confidence (services/ai/ollama/agreement.ts).
  *   DOCMESH_OLLAMA_URL=… npx tsx bench/eval-ollama.ts [corpusDir] [--folds 5] [--cached-only] [--write]
  * Runs the LLM over the corpus (classification, then extraction under the true category and under
  * the named one), caching its answers by document sha256, model and input size in
@@ -16,7 +16,6 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DocumentStatus } from "../gen/docmesh/document/v1/document_pb.ts";
-import { reviewDecision } from "../services/indexer/review.ts";
 import {
   CATEGORIES,
   type Category,
@@ -24,9 +23,9 @@ import {
   FIELD_KEYS,
   type FieldValue,
   REQUIRED_FIELDS,
-} from "../services/platform/ai/ai.ts";
-import { BuiltinAiProvider } from "../services/platform/ai/builtin/provider.ts";
-import { fieldMatches, loadTruth, type TruthRecord, truthFieldName } from "../services/platform/ai/eval.ts";
+} from "../services/ai/ai.ts";
+import { BuiltinAiProvider } from "../services/ai/builtin/provider.ts";
+import { fieldMatches, loadTruth, type TruthRecord, truthFieldName } from "../services/ai/eval.ts";
 import {
   type AgreementConfidence,
   agreementClassification,
@@ -35,9 +34,10 @@ import {
   fieldAgreement,
   fieldConfidences,
   fitAgreement,
-} from "../services/platform/ai/ollama/agreement.ts";
-import { OllamaAiProvider } from "../services/platform/ai/ollama/provider.ts";
-import type { ParsedDocument } from "../services/platform/parsing/types.ts";
+} from "../services/ai/ollama/agreement.ts";
+import { OllamaAiProvider } from "../services/ai/ollama/provider.ts";
+import { reviewDecision } from "../services/indexer/review.ts";
+import type { ParsedDocument } from "../services/parsing/types.ts";
 import { parseCorpus } from "./corpus-cache.ts";
 import { type DocOutcome, printSummaryRow, type Summary, summarise } from "./eval.ts";
 import type { Status } from "./eval-fit.ts";
@@ -292,9 +292,7 @@ async function main(): Promise<void> {
   const all = fitOn(classified);
   console.log(`fitted on all ${classified.length} documents: ${JSON.stringify(all)}`);
   if (args.includes("--write")) {
-    const target = fileURLToPath(
-      new URL("../services/platform/ai/ollama/agreement-confidence.json", import.meta.url),
-    );
+    const target = fileURLToPath(new URL("../services/ai/ollama/agreement-confidence.json", import.meta.url));
     const fieldsSeen = classified.flatMap((o) => fieldRows(o, o.t.category).filter((f) => f.present)).length;
     const shipped: AgreementConfidence = {
       ...all,

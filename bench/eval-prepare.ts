@@ -1,13 +1,13 @@
 /** Loads the corpus, parses it (cached) and computes everything per document that nothing is fitted to. */
 import fs from "node:fs";
 import path from "node:path";
-import type { Category, Extraction } from "../services/platform/ai/ai.ts";
-import { CATEGORIES } from "../services/platform/ai/ai.ts";
-import { classifierLogits } from "../services/platform/ai/builtin/classifier-rules.ts";
-import { extractWithRuleConfidence } from "../services/platform/ai/builtin/extractor.ts";
-import { type FeatureSet, modelFeatures } from "../services/platform/ai/builtin/statistical-classifier.ts";
-import { loadTruth } from "../services/platform/ai/eval.ts";
-import type { ParsedDocument } from "../services/platform/parsing/types.ts";
+import type { Category, Extraction } from "../services/ai/ai.ts";
+import { CATEGORIES } from "../services/ai/ai.ts";
+import { classifierLogits } from "../services/ai/builtin/classifier-rules.ts";
+import { extractWithRuleConfidence } from "../services/ai/builtin/extractor.ts";
+import { type FeatureSet, modelFeatures } from "../services/ai/builtin/statistical-classifier.ts";
+import { loadTruth } from "../services/ai/eval.ts";
+import type { ParsedDocument } from "../services/parsing/types.ts";
 import { type CachedParse, parseCorpus } from "./corpus-cache.ts";
 import type { Prepared } from "./eval-fit.ts";
 

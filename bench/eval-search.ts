@@ -42,7 +42,7 @@ const MODES = ["keyword", "semantic", "hybrid"] as const;
 
 export async function loadCorpusTexts(root: string): Promise<CorpusText[]> {
   const { parseDocument, sniffMediaType, DEFAULT_PARSE_BUDGET, closeParsers } = await import(
-    "../services/platform/parsing/parser.ts"
+    "../services/parsing/parser.ts"
   );
   const out: CorpusText[] = [];
   for (const file of readdirSync(join(root, "docs")).sort()) {

@@ -12,8 +12,8 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CATEGORIES } from "../services/platform/ai/ai.ts";
-import { softmaxArray } from "../services/platform/ai/builtin/linear-model.ts";
+import { CATEGORIES } from "../services/ai/ai.ts";
+import { softmaxArray } from "../services/ai/builtin/linear-model.ts";
 import {
   categoryRight,
   fieldConfidence,

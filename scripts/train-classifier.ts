@@ -1,6 +1,6 @@
 /**
  * Trains the shipped classifier and calibration on the whole evaluation corpus and writes
- * services/platform/ai/builtin/classifier-model.json:
+ * services/ai/builtin/classifier-model.json:
  *   npx tsx scripts/train-classifier.ts [corpusDir] [--variant rules|text+layout|…]
  * It runs the same fitting procedure as each fold of `npm run eval` (bench/eval-fit.ts), with the
  * corpus split into the same grouped folds for the held-out predictions that the temperature and
@@ -12,11 +12,11 @@ import { fileURLToPath } from "node:url";
 import { fitVariant, type Variant } from "../bench/eval-fit.ts";
 import { assignFolds, groupCorpus } from "../bench/eval-folds.ts";
 import { findCorpus, prepareCorpus } from "../bench/eval-prepare.ts";
-import type { LinearModel } from "../services/platform/ai/builtin/linear-model.ts";
+import type { LinearModel } from "../services/ai/builtin/linear-model.ts";
 
 /** The variant chosen by the cross-validated figures (docs/ai.md). */
 const DEFAULT_VARIANT: Variant = "rules";
-const OUT = fileURLToPath(new URL("../services/platform/ai/builtin/classifier-model.json", import.meta.url));
+const OUT = fileURLToPath(new URL("../services/ai/builtin/classifier-model.json", import.meta.url));
 
 function rounded(m: LinearModel): LinearModel {
   return { classes: m.classes, weights: m.weights.map((w) => w.map((v) => Math.round(v * 1e4) / 1e4)) };

@@ -1,15 +1,15 @@
 // Stage 1: parse the original within a budget, keep its text, decide the category.
 import { DocumentStatus, Stage } from "../../gen/docmesh/document/v1/document_pb.ts";
+import type { AiProvider } from "../ai/ai.ts";
+import { boundedView } from "../ai/bounded-view.ts";
+import { isParseError, parseDocument } from "../parsing/parser.ts";
+import type { ParseBudget } from "../parsing/types.ts";
 import { categoryToEnum } from "../pipeline/categories.ts";
 import { saveParsedText } from "../pipeline/derived-text.ts";
 import { failedTransition, shouldRetry, timingsWith } from "../pipeline/stage-outcome.ts";
 import type { StageHandler } from "../pipeline/stage-worker.ts";
-import type { AiProvider } from "../platform/ai/ai.ts";
-import { boundedView } from "../platform/ai/bounded-view.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
 import { logger } from "../platform/log.ts";
-import { isParseError, parseDocument } from "../platform/parsing/parser.ts";
-import type { ParseBudget } from "../platform/parsing/types.ts";
 import type { DocumentStore } from "../platform/store/document-store.ts";
 
 export interface ClassifierDeps {

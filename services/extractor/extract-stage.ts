@@ -1,13 +1,13 @@
 // Stage 2: typed fields for the decided category, each with a confidence.
 import { DocumentStatus, Stage } from "../../gen/docmesh/document/v1/document_pb.ts";
+import type { AiProvider } from "../ai/ai.ts";
+import { boundedView } from "../ai/bounded-view.ts";
+import { groundFields } from "../ai/grounding.ts";
 import { categoryFromEnum } from "../pipeline/categories.ts";
 import { loadParsedText } from "../pipeline/derived-text.ts";
 import { toExtractedFields } from "../pipeline/fields.ts";
 import { failedTransition, shouldRetry, timingsWith } from "../pipeline/stage-outcome.ts";
 import type { StageHandler } from "../pipeline/stage-worker.ts";
-import type { AiProvider } from "../platform/ai/ai.ts";
-import { boundedView } from "../platform/ai/bounded-view.ts";
-import { groundFields } from "../platform/ai/grounding.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
 import type { DocumentStore } from "../platform/store/document-store.ts";
 import { fieldsToJson } from "../platform/store/rows.ts";

@@ -1,12 +1,12 @@
 // Stage 3: chunk, embed and index the text with the document's fields; decide the terminal status.
 // Also keeps the index in step with human corrections and deletions.
 import { DocumentStatus, Stage } from "../../gen/docmesh/document/v1/document_pb.ts";
+import type { AiProvider } from "../ai/ai.ts";
 import { categoryFromEnum } from "../pipeline/categories.ts";
 import { deleteParsedText, loadParsedText } from "../pipeline/derived-text.ts";
 import { flattenFields } from "../pipeline/fields.ts";
 import { failedTransition, shouldRetry, timingsWith } from "../pipeline/stage-outcome.ts";
 import type { StageHandler } from "../pipeline/stage-worker.ts";
-import type { AiProvider } from "../platform/ai/ai.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
 import type { IndexedDocument, SearchIndex } from "../platform/index/search-index.ts";
 import type { DocumentStore } from "../platform/store/document-store.ts";

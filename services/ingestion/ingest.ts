@@ -36,7 +36,7 @@ const idOf = (name: string) => name.slice(name.indexOf("/") + 1);
 const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 export const STAGING_PREFIX = "staging";
 const originalKeyOf = (id: string) => `originals/${id}`;
-/** Media types are sniffed from the first bytes only (see platform/parsing/sniff.ts). */
+/** Media types are sniffed from the first bytes only (see services/parsing/sniff.ts). */
 const SNIFF_BYTES = 64 * 1024;
 
 interface Digest {

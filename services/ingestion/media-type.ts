@@ -1,5 +1,5 @@
+import { SUPPORTED_MEDIA_TYPES, sniffMediaType } from "../parsing/parser.ts";
 import { invalid } from "../platform/errors.ts";
-import { SUPPORTED_MEDIA_TYPES, sniffMediaType } from "../platform/parsing/parser.ts";
 
 // Declarations that say nothing about the content.
 const UNINFORMATIVE = new Set(["", "application/octet-stream", "binary/octet-stream"]);

@@ -1,5 +1,5 @@
 import { Category as CategoryEnum } from "../../gen/docmesh/document/v1/document_pb.ts";
-import type { Category } from "../platform/ai/ai.ts";
+import type { Category } from "../ai/ai.ts";
 
 const TO_ENUM: Record<Category, CategoryEnum> = {
   invoice: CategoryEnum.INVOICE,

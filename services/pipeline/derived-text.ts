@@ -1,7 +1,8 @@
 // The parsed text of a document, kept beside its original so later stages
 // (extract, index) need not parse it again.
+
+import type { ParsedDocument } from "../parsing/types.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
-import type { ParsedDocument } from "../platform/parsing/types.ts";
 
 const keyOf = (documentId: string) => `derived/${documentId}/text.json`;
 

@@ -11,8 +11,8 @@ import {
   type KeyValueField,
   KeyValueFieldSchema,
 } from "../../gen/docmesh/document/v1/document_pb.ts";
-import type { Category, FieldSource, FieldValue } from "../platform/ai/ai.ts";
-import { CONTRACT_FIELDS, type ContractField } from "../platform/ai/contract-fields.ts";
+import type { Category, FieldSource, FieldValue } from "../ai/ai.ts";
+import { CONTRACT_FIELDS, type ContractField } from "../ai/contract-fields.ts";
 
 /** The contract's Grounding for a field's source (page, box, text), or undefined when unknown. */
 export function groundingOf(source: FieldSource | undefined): Grounding | undefined {

@@ -116,7 +116,7 @@ export const SETTINGS = {
   aiProvider: {
     env: "DOCMESH_AI_PROVIDER",
     default: "builtin",
-    doc: "builtin (no server) or ollama. With ollama, confidences are the measured accuracy of the LLM's answers that agree or disagree with the built-in provider's (services/platform/ai/ollama/agreement-confidence.json, docs/ai.md); a disagreement goes to NEEDS_REVIEW.",
+    doc: "builtin (no server) or ollama. With ollama, confidences are the measured accuracy of the LLM's answers that agree or disagree with the built-in provider's (services/ai/ollama/agreement-confidence.json, docs/ai.md); a disagreement goes to NEEDS_REVIEW.",
     parse: oneOf<AiProviderName>("builtin", "ollama"),
   },
   cacheDir: {

@@ -1,6 +1,6 @@
 // Keyword, semantic and hybrid search over the tenant's documents.
 import type { Document } from "../../gen/docmesh/document/v1/document_pb.ts";
-import type { AiProvider } from "../platform/ai/ai.ts";
+import type { AiProvider } from "../ai/ai.ts";
 import type { IndexHit, SearchFilter, SearchIndex } from "../platform/index/search-index.ts";
 import type { DocumentStore } from "../platform/store/document-store.ts";
 import { reciprocalRankFusion } from "./fusion.ts";

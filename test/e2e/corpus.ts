@@ -1,7 +1,7 @@
 // The shared evaluation corpus (../shared/corpus): documents, ground truth and queries.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadTruth, type TruthRecord } from "../../services/platform/ai/eval.ts";
+import { loadTruth, type TruthRecord } from "../../services/ai/eval.ts";
 
 export interface Query {
   id: string;

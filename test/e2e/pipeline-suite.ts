@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Category, type Document, DocumentStatus } from "../../gen/docmesh/document/v1/document_pb.ts";
 import type { WatchBatchResponse } from "../../gen/docmesh/progress/v1/progress_service_pb.ts";
 import { SearchMode } from "../../gen/docmesh/search/v1/search_service_pb.ts";
+import { FIELD_KEYS } from "../../services/ai/ai.ts";
+import { fieldMatches, truthFieldName } from "../../services/ai/eval.ts";
 import { categoryFromEnum } from "../../services/pipeline/categories.ts";
 import { flattenFields } from "../../services/pipeline/fields.ts";
-import { FIELD_KEYS } from "../../services/platform/ai/ai.ts";
-import { fieldMatches, truthFieldName } from "../../services/platform/ai/eval.ts";
 import { type Mode, startDocmesh, type TestDocmesh } from "../support/docmesh.ts";
 import { corpus, readDoc } from "./corpus.ts";
 

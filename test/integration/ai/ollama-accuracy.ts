@@ -1,7 +1,7 @@
 // Measures the Ollama provider on the whole sample (slow: about a minute per document on 2 busy
 // cores; DOCMESH_OLLAMA_MAX_CHARS sets the text budget, 600 by default as in the test). Run: DOCMESH_OLLAMA_URL=http://127.0.0.1:59434 npx tsx test/integration/ai/ollama-accuracy.ts
-import { OllamaAiProvider } from "../../../services/platform/ai/ollama/index.ts";
-import { closeParsers } from "../../../services/platform/parsing/parser.ts";
+import { OllamaAiProvider } from "../../../services/ai/ollama/index.ts";
+import { closeParsers } from "../../../services/parsing/parser.ts";
 import { measure, report, SAMPLE } from "./ollama-sample.ts";
 
 const host = process.env.DOCMESH_OLLAMA_URL;

@@ -2,11 +2,11 @@
 // integration test (a few documents, to stay within its time budget) and ollama-accuracy.ts (all).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AiProvider, Category } from "../../../services/platform/ai/ai.ts";
-import { FIELD_KEYS } from "../../../services/platform/ai/ai.ts";
-import { fieldMatches, loadTruth, truthFieldName } from "../../../services/platform/ai/eval.ts";
-import { parseDocument, sniffMediaType } from "../../../services/platform/parsing/parser.ts";
-import type { ParsedDocument } from "../../../services/platform/parsing/types.ts";
+import type { AiProvider, Category } from "../../../services/ai/ai.ts";
+import { FIELD_KEYS } from "../../../services/ai/ai.ts";
+import { fieldMatches, loadTruth, truthFieldName } from "../../../services/ai/eval.ts";
+import { parseDocument, sniffMediaType } from "../../../services/parsing/parser.ts";
+import type { ParsedDocument } from "../../../services/parsing/types.ts";
 
 export const CORPUS_DIR = process.env.DOCMESH_CORPUS ?? "/work/shared/corpus";
 

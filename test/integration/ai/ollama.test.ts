@@ -12,12 +12,12 @@ import {
   type Category,
   DATE_FIELDS,
   FIELD_KEYS,
-} from "../../../services/platform/ai/ai.ts";
-import { BuiltinAiProvider } from "../../../services/platform/ai/builtin/provider.ts";
-import { FITTED_AGREEMENT } from "../../../services/platform/ai/ollama/agreement.ts";
-import { CircuitOpenError, OllamaAiProvider } from "../../../services/platform/ai/ollama/index.ts";
+} from "../../../services/ai/ai.ts";
+import { BuiltinAiProvider } from "../../../services/ai/builtin/provider.ts";
+import { FITTED_AGREEMENT } from "../../../services/ai/ollama/agreement.ts";
+import { CircuitOpenError, OllamaAiProvider } from "../../../services/ai/ollama/index.ts";
+import { closeParsers } from "../../../services/parsing/parser.ts";
 import { DocmeshError } from "../../../services/platform/errors.ts";
-import { closeParsers } from "../../../services/platform/parsing/parser.ts";
 import { loadDoc, measure, report, SAMPLE } from "./ollama-sample.ts";
 
 const url = process.env.DOCMESH_OLLAMA_URL;

@@ -10,8 +10,8 @@ import {
   type Grounding,
   ReviewReasonCode,
 } from "../../../gen/docmesh/document/v1/document_pb.ts";
-import { findAmounts, sameMoney } from "../../../services/platform/ai/normalize/amount.ts";
-import { findDates } from "../../../services/platform/ai/normalize/date.ts";
+import { findAmounts, sameMoney } from "../../../services/ai/normalize/amount.ts";
+import { findDates } from "../../../services/ai/normalize/date.ts";
 import { corpus, readDoc } from "../../e2e/corpus.ts";
 import { clientsFor, startDocmesh, type TestDocmesh } from "../../support/docmesh.ts";
 import { type Edge, startEdge } from "../edge/edge.ts";

@@ -4,7 +4,7 @@ import { deflateRawSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DocumentStatus } from "../../../gen/docmesh/document/v1/document_pb.ts";
 import { SearchMode } from "../../../gen/docmesh/search/v1/search_service_pb.ts";
-import { MEDIA_TYPES } from "../../../services/platform/parsing/sniff.ts";
+import { MEDIA_TYPES } from "../../../services/parsing/sniff.ts";
 import { startDocmesh, type TestDocmesh } from "../../support/docmesh.ts";
 import { buildZip } from "../../unit/parsing/fixtures.ts";
 import { odf, pptx, xlsx } from "../../unit/parsing/office-fixtures.ts";

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { crossValidate } from "../../../bench/eval.ts";
-import { closeParsers } from "../../../services/platform/parsing/parser.ts";
+import { closeParsers } from "../../../services/parsing/parser.ts";
 import { corpusDir } from "../parsing/fixtures.ts";
 
 /**

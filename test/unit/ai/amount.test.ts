@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findAmounts, parseAmount, sameMoney } from "../../../services/platform/ai/normalize/amount.ts";
+import { findAmounts, parseAmount, sameMoney } from "../../../services/ai/normalize/amount.ts";
 
 describe("parseAmount", () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { boundedView, VIEW_HEAD_CHARS, VIEW_TAIL_CHARS } from "../../../services/platform/ai/bounded-view.ts";
-import { extract } from "../../../services/platform/ai/builtin/extractor.ts";
-import { groundFields } from "../../../services/platform/ai/grounding.ts";
-import type { ParsedDocument } from "../../../services/platform/parsing/types.ts";
+import { boundedView, VIEW_HEAD_CHARS, VIEW_TAIL_CHARS } from "../../../services/ai/bounded-view.ts";
+import { extract } from "../../../services/ai/builtin/extractor.ts";
+import { groundFields } from "../../../services/ai/grounding.ts";
+import type { ParsedDocument } from "../../../services/parsing/types.ts";
 
 const LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. ";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CATEGORIES, FIELD_KEYS, REQUIRED_FIELDS } from "../../../services/platform/ai/ai.ts";
-import { cosine, createBuiltinProvider } from "../../../services/platform/ai/builtin/index.ts";
-import type { ParsedDocument } from "../../../services/platform/parsing/types.ts";
+import { CATEGORIES, FIELD_KEYS, REQUIRED_FIELDS } from "../../../services/ai/ai.ts";
+import { cosine, createBuiltinProvider } from "../../../services/ai/builtin/index.ts";
+import type { ParsedDocument } from "../../../services/parsing/types.ts";
 
 function doc(text: string, extra: Partial<ParsedDocument> = {}): ParsedDocument {
   return { mediaType: "text/plain", pages: [text], text, pageCount: 1, language: "en", ocr: false, ...extra };

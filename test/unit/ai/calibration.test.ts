@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { assignFolds, groupCorpus } from "../../../bench/eval-folds.ts";
 import { DocumentStatus } from "../../../gen/docmesh/document/v1/document_pb.ts";
-import { reviewDecision } from "../../../services/indexer/review.ts";
-import type { Category } from "../../../services/platform/ai/ai.ts";
+import type { Category } from "../../../services/ai/ai.ts";
 import {
   calibratedFieldConfidence,
   fitFieldCalibration,
   fitTemperature,
-} from "../../../services/platform/ai/builtin/calibration.ts";
-import { documentFeatures } from "../../../services/platform/ai/builtin/features.ts";
-import { scores, softmaxArray, train } from "../../../services/platform/ai/builtin/linear-model.ts";
-import type { TruthRecord } from "../../../services/platform/ai/eval.ts";
+} from "../../../services/ai/builtin/calibration.ts";
+import { documentFeatures } from "../../../services/ai/builtin/features.ts";
+import { scores, softmaxArray, train } from "../../../services/ai/builtin/linear-model.ts";
+import type { TruthRecord } from "../../../services/ai/eval.ts";
+import { reviewDecision } from "../../../services/indexer/review.ts";
 
 describe("temperature", () => {
   it("sharpens logits that are right but timid, and softens ones that are overconfident", () => {

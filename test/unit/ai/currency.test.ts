@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currencyOfToken, detectCurrency } from "../../../services/platform/ai/normalize/currency.ts";
+import { currencyOfToken, detectCurrency } from "../../../services/ai/normalize/currency.ts";
 
 describe("detectCurrency", () => {
   it.each([

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  findDates,
-  inferDateOrder,
-  isoDate,
-  parseDate,
-} from "../../../services/platform/ai/normalize/date.ts";
+import { findDates, inferDateOrder, isoDate, parseDate } from "../../../services/ai/normalize/date.ts";
 
 describe("parseDate", () => {
   it.each([

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { cosine } from "../../../services/ai/builtin/index.ts";
 import {
   EMBEDDING_DIMENSIONS,
   SentenceEmbedder,
   tokensPerText,
 } from "../../../services/ai/embedding/index.ts";
 import { SentencePieceTokenizer } from "../../../services/ai/embedding/sentencepiece.ts";
-import { cosine } from "../../../services/platform/ai/builtin/index.ts";
 
 // The model installed by scripts/setup.sh (scripts/models/use-multilingual.sh), from its default place.
 const embedder = new SentenceEmbedder();

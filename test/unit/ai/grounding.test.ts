@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { groundFields, MAX_SOURCE_TEXT, sourceLines } from "../../../services/platform/ai/grounding.ts";
-import type { ParsedDocument } from "../../../services/platform/parsing/types.ts";
+import { groundFields, MAX_SOURCE_TEXT, sourceLines } from "../../../services/ai/grounding.ts";
+import type { ParsedDocument } from "../../../services/parsing/types.ts";
 
 const box = (y: number) => ({ x: 0.1, y, width: 0.5, height: 0.02 });
 

@@ -137,7 +137,7 @@ const GENERAL_VOCABULARY: Record<string, string[]> = {
 
 const GENERAL = new Set(Object.values(GENERAL_VOCABULARY).flat());
 
-const CODE_ROOTS = ["services/platform/ai", "services/platform/parsing", "services/ai", "services/parsing"];
+const CODE_ROOTS = ["services/ai", "services/parsing", "services/ai", "services/parsing"];
 
 function normalise(s: string): string {
   return s

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CATEGORIES } from "../../../services/platform/ai/ai.ts";
+import { CATEGORIES } from "../../../services/ai/ai.ts";
 import {
   type AgreementConfidence,
   agreementClassification,
@@ -8,7 +8,7 @@ import {
   fieldAgreement,
   fieldConfidences,
   fitAgreement,
-} from "../../../services/platform/ai/ollama/agreement.ts";
+} from "../../../services/ai/ollama/agreement.ts";
 
 const TABLE: AgreementConfidence = {
   classification: { agree: 0.8, disagree: 0.1 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker, CircuitOpenError } from "../../../services/platform/ai/ollama/breaker.ts";
-import { isTransient, OllamaClient } from "../../../services/platform/ai/ollama/client.ts";
+import { CircuitBreaker, CircuitOpenError } from "../../../services/ai/ollama/breaker.ts";
+import { isTransient, OllamaClient } from "../../../services/ai/ollama/client.ts";
 import { DocmeshError } from "../../../services/platform/errors.ts";
 
 function clock() {

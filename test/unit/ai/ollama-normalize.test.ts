@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { CATEGORIES, FIELD_KEYS } from "../../../services/platform/ai/ai.ts";
-import { normalizeFields } from "../../../services/platform/ai/ollama/normalize.ts";
-import { truncateText, unitVector } from "../../../services/platform/ai/ollama/provider.ts";
-import { CLASSIFICATION_SCHEMA, extractionSchema } from "../../../services/platform/ai/ollama/schemas.ts";
-import type { ParsedDocument } from "../../../services/platform/parsing/types.ts";
+import { CATEGORIES, FIELD_KEYS } from "../../../services/ai/ai.ts";
+import { normalizeFields } from "../../../services/ai/ollama/normalize.ts";
+import { truncateText, unitVector } from "../../../services/ai/ollama/provider.ts";
+import { CLASSIFICATION_SCHEMA, extractionSchema } from "../../../services/ai/ollama/schemas.ts";
+import type { ParsedDocument } from "../../../services/parsing/types.ts";
 
 const doc = (text: string): ParsedDocument => ({
   mediaType: "text/plain",

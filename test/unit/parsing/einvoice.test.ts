@@ -1,16 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { FIELD_KEYS } from "../../../services/platform/ai/ai.ts";
-import { createBuiltinProvider } from "../../../services/platform/ai/builtin/provider.ts";
-import { MAX_EINVOICE_XML_BYTES, readEInvoiceXml } from "../../../services/platform/parsing/einvoice-xml.ts";
-import {
-  closeParsers,
-  DEFAULT_PARSE_BUDGET,
-  parseDocument,
-} from "../../../services/platform/parsing/parser.ts";
-import { embeddedEInvoice } from "../../../services/platform/parsing/pdf-einvoice.ts";
-import { MEDIA_TYPES } from "../../../services/platform/parsing/sniff.ts";
+import { FIELD_KEYS } from "../../../services/ai/ai.ts";
+import { createBuiltinProvider } from "../../../services/ai/builtin/provider.ts";
+import { MAX_EINVOICE_XML_BYTES, readEInvoiceXml } from "../../../services/parsing/einvoice-xml.ts";
+import { closeParsers, DEFAULT_PARSE_BUDGET, parseDocument } from "../../../services/parsing/parser.ts";
+import { embeddedEInvoice } from "../../../services/parsing/pdf-einvoice.ts";
+import { MEDIA_TYPES } from "../../../services/parsing/sniff.ts";
 import { corpusDir, corpusFile } from "./fixtures.ts";
 import { buildPdf } from "./structured-fixtures.ts";
 

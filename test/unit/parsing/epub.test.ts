@@ -1,11 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { isParseError, type ParseError } from "../../../services/platform/parsing/errors.ts";
-import { closeParsers, parseDocument } from "../../../services/platform/parsing/parser.ts";
-import {
-  MEDIA_TYPES,
-  SUPPORTED_MEDIA_TYPES,
-  sniffMediaType,
-} from "../../../services/platform/parsing/sniff.ts";
+import { isParseError, type ParseError } from "../../../services/parsing/errors.ts";
+import { closeParsers, parseDocument } from "../../../services/parsing/parser.ts";
+import { MEDIA_TYPES, SUPPORTED_MEDIA_TYPES, sniffMediaType } from "../../../services/parsing/sniff.ts";
 import { buildZip, corpusFile } from "./fixtures.ts";
 
 const zip = buildZip;

@@ -2,18 +2,18 @@
 // permanent reason, or parses, without long stalls, unbounded pixels or a blocked event loop.
 // Every input is generated here; nothing large is committed.
 import { afterAll, describe, expect, it } from "vitest";
-import { shouldRetry } from "../../../services/pipeline/stage-outcome.ts";
-import { DocmeshError, isRetriable } from "../../../services/platform/errors.ts";
-import { cleanText } from "../../../services/platform/parsing/format.ts";
-import { htmlNestingDepth, MAX_HTML_DEPTH } from "../../../services/platform/parsing/html-depth.ts";
-import { imageDimensions, MAX_IMAGE_PIXELS } from "../../../services/platform/parsing/image.ts";
+import { cleanText } from "../../../services/parsing/format.ts";
+import { htmlNestingDepth, MAX_HTML_DEPTH } from "../../../services/parsing/html-depth.ts";
+import { imageDimensions, MAX_IMAGE_PIXELS } from "../../../services/parsing/image.ts";
 import {
   closeParsers,
   DEFAULT_PARSE_BUDGET,
   ParseError,
   parseDocument,
-} from "../../../services/platform/parsing/parser.ts";
-import { MEDIA_TYPES, sniffMediaType } from "../../../services/platform/parsing/sniff.ts";
+} from "../../../services/parsing/parser.ts";
+import { MEDIA_TYPES, sniffMediaType } from "../../../services/parsing/sniff.ts";
+import { shouldRetry } from "../../../services/pipeline/stage-outcome.ts";
+import { DocmeshError, isRetriable } from "../../../services/platform/errors.ts";
 import { hugeImagePdf, tiffHeader } from "./hostile-fixtures.ts";
 
 const budget = DEFAULT_PARSE_BUDGET;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectLanguage } from "../../../services/platform/parsing/language.ts";
+import { detectLanguage } from "../../../services/parsing/language.ts";
 
 describe("detectLanguage", () => {
   it.each([

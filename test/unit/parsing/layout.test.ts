@@ -1,15 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { parseInThisThread } from "../../../services/platform/parsing/dispatch.ts";
-import {
-  MAX_LAYOUT_LINES_PER_PAGE,
-  ocrLineLayout,
-  pdfLineLayout,
-} from "../../../services/platform/parsing/layout.ts";
-import { terminateOcr } from "../../../services/platform/parsing/ocr.ts";
-import { DEFAULT_PARSE_BUDGET } from "../../../services/platform/parsing/parser.ts";
-import { positionedLines } from "../../../services/platform/parsing/pdf.ts";
-import { MEDIA_TYPES } from "../../../services/platform/parsing/sniff.ts";
-import type { Box } from "../../../services/platform/parsing/types.ts";
+import { parseInThisThread } from "../../../services/parsing/dispatch.ts";
+import { MAX_LAYOUT_LINES_PER_PAGE, ocrLineLayout, pdfLineLayout } from "../../../services/parsing/layout.ts";
+import { terminateOcr } from "../../../services/parsing/ocr.ts";
+import { DEFAULT_PARSE_BUDGET } from "../../../services/parsing/parser.ts";
+import { positionedLines } from "../../../services/parsing/pdf.ts";
+import { MEDIA_TYPES } from "../../../services/parsing/sniff.ts";
+import type { Box } from "../../../services/parsing/types.ts";
 import { corpusFile } from "./fixtures.ts";
 
 const item = (str: string, x: number, y: number, width: number, size = 10) => ({

@@ -1,13 +1,9 @@
 import { fileTypeFromBuffer } from "file-type";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ParseFailureReason } from "../../../services/platform/parsing/errors.ts";
-import { closeParsers, parseDocument } from "../../../services/platform/parsing/parser.ts";
-import {
-  MEDIA_TYPES,
-  SUPPORTED_MEDIA_TYPES,
-  sniffMediaType,
-} from "../../../services/platform/parsing/sniff.ts";
-import { excelSerialDate } from "../../../services/platform/parsing/xlsx-dates.ts";
+import type { ParseFailureReason } from "../../../services/parsing/errors.ts";
+import { closeParsers, parseDocument } from "../../../services/parsing/parser.ts";
+import { MEDIA_TYPES, SUPPORTED_MEDIA_TYPES, sniffMediaType } from "../../../services/parsing/sniff.ts";
+import { excelSerialDate } from "../../../services/parsing/xlsx-dates.ts";
 import { buildZip } from "./fixtures.ts";
 import { odf, pptx, xlsx } from "./office-fixtures.ts";
 

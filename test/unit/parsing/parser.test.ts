@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { imageDimensions } from "../../../services/platform/parsing/image.ts";
+import { imageDimensions } from "../../../services/parsing/image.ts";
 import {
   closeParsers,
   DEFAULT_PARSE_BUDGET,
   ParseError,
   parseDocument,
   parserWorkerStats,
-} from "../../../services/platform/parsing/parser.ts";
-import { MEDIA_TYPES, sniffMediaType } from "../../../services/platform/parsing/sniff.ts";
+} from "../../../services/parsing/parser.ts";
+import { MEDIA_TYPES, sniffMediaType } from "../../../services/parsing/sniff.ts";
 import { corpusFile, docxShapedZip, encryptedPdf, scannedPdf } from "./fixtures.ts";
 
 const budget = { ...DEFAULT_PARSE_BUDGET, timeoutMs: 60_000 };

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createBuiltinProvider } from "../../../services/platform/ai/builtin/provider.ts";
-import { closeParsers, parseDocument } from "../../../services/platform/parsing/parser.ts";
-import { isValidIban, parsePaymentPayload } from "../../../services/platform/parsing/payment-qr.ts";
-import { MEDIA_TYPES } from "../../../services/platform/parsing/sniff.ts";
+import { createBuiltinProvider } from "../../../services/ai/builtin/provider.ts";
+import { closeParsers, parseDocument } from "../../../services/parsing/parser.ts";
+import { isValidIban, parsePaymentPayload } from "../../../services/parsing/payment-qr.ts";
+import { MEDIA_TYPES } from "../../../services/parsing/sniff.ts";
 import { scannedPdf } from "./fixtures.ts";
 import { buildPdf, qrCode, SAMPLE_CREDITOR, swissQrBill } from "./structured-fixtures.ts";
 

@@ -2,11 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import { describe, expect, it } from "vitest";
-import {
-  MEDIA_TYPES,
-  SUPPORTED_MEDIA_TYPES,
-  sniffMediaType,
-} from "../../../services/platform/parsing/sniff.ts";
+import { MEDIA_TYPES, SUPPORTED_MEDIA_TYPES, sniffMediaType } from "../../../services/parsing/sniff.ts";
 import { corpusDir, docxShapedZip } from "./fixtures.ts";
 
 const BY_EXTENSION: Record<string, string | undefined> = {

@@ -8,7 +8,6 @@ import {
   TextFieldSchema,
   TextListFieldSchema,
 } from "../../../gen/docmesh/document/v1/document_pb.ts";
-import { flattenFields, toExtractedFields } from "../../../services/pipeline/fields.ts";
 import {
   AMOUNT_FIELDS,
   CATEGORIES,
@@ -16,8 +15,9 @@ import {
   DATE_FIELDS,
   FIELD_KEYS,
   type FieldValue,
-} from "../../../services/platform/ai/ai.ts";
-import { CONTRACT_FIELDS, type FieldKind } from "../../../services/platform/ai/contract-fields.ts";
+} from "../../../services/ai/ai.ts";
+import { CONTRACT_FIELDS, type FieldKind } from "../../../services/ai/contract-fields.ts";
+import { flattenFields, toExtractedFields } from "../../../services/pipeline/fields.ts";
 
 const SAMPLE: Record<FieldKind, FieldValue["value"]> = {
   text: "ACME GmbH",

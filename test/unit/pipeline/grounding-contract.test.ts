@@ -5,9 +5,9 @@ import { create, fromJson, toJson } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { ExtractedFieldsSchema, ReviewReasonCode } from "../../../gen/docmesh/document/v1/document_pb.ts";
 import { DocumentExtractedSchema } from "../../../gen/docmesh/events/v1/document_event_pb.ts";
+import type { FieldValue } from "../../../services/ai/ai.ts";
 import { reviewDecision, reviewReasonsJson } from "../../../services/indexer/review.ts";
 import { flattenFields, toExtractedFields } from "../../../services/pipeline/fields.ts";
-import type { FieldValue } from "../../../services/platform/ai/ai.ts";
 import { type DocumentRow, documentFromRow } from "../../../services/platform/store/rows.ts";
 
 const box = { x: 0.5212, y: 0.691, width: 0.4788, height: 0.0122 };

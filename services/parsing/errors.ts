@@ -1,4 +1,4 @@
-import { DocmeshError } from "../errors.ts";
+import { DocmeshError } from "../platform/errors.ts";
 
 /** Why a document could not be parsed. None of these is worth retrying with the same bytes. */
 export type ParseFailureReason =

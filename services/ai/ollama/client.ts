@@ -3,7 +3,7 @@
 // so that a slow or dead server costs a bounded time per call and, once it is known to be down,
 // nothing at all (calls fail fast with a retriable `unavailable` error).
 import { type ChatRequest, type ChatResponse, type EmbedResponse, Ollama } from "ollama";
-import { DocmeshError, unavailable } from "../../errors.ts";
+import { DocmeshError, unavailable } from "../../platform/errors.ts";
 import { type BreakerOptions, CircuitBreaker, CircuitOpenError } from "./breaker.ts";
 
 export interface OllamaClientOptions {

@@ -1,7 +1,7 @@
 // A circuit breaker for one dependency (the Ollama server): after `failureThreshold` consecutive
 // failures it opens and every call fails fast with a retriable `unavailable` error; after
 // `coolDownMs` it lets one trial call through (half-open). Success closes it, failure re-opens it.
-import { DocmeshError } from "../../errors.ts";
+import { DocmeshError } from "../../platform/errors.ts";
 
 /** The `unavailable` (retriable) error a call gets, without being attempted, while the circuit is open. */
 export class CircuitOpenError extends DocmeshError {

@@ -1,7 +1,7 @@
 // The built-in provider's embeddings: a pretrained multilingual sentence encoder (Universal
 // Sentence Encoder multilingual v3, services/ai/embedding/), in a worker thread. It replaced a
 // lexical feature hash, which only measured word overlap.
-import { EMBEDDING_DIMENSIONS, EMBEDDING_MODEL_ID, sharedEmbedder } from "../../../ai/embedding/index.ts";
+import { EMBEDDING_DIMENSIONS, EMBEDDING_MODEL_ID, sharedEmbedder } from "../embedding/index.ts";
 
 export const DEFAULT_EMBEDDING_DIMENSIONS = EMBEDDING_DIMENSIONS;
 export const DEFAULT_EMBEDDING_MODEL = EMBEDDING_MODEL_ID;

@@ -9,7 +9,7 @@ import {
   ExtractedFieldsSchema,
   TextFieldSchema,
   TextListFieldSchema,
-} from "../../../gen/docmesh/document/v1/document_pb.ts";
+} from "../../gen/docmesh/document/v1/document_pb.ts";
 import type { Category } from "./ai.ts";
 
 export type FieldKind = "text" | "date" | "amount" | "textList";
