@@ -1,6 +1,13 @@
 import type { FieldValue } from "../../ai.ts";
-import { findAmounts, roundMoney, sameMoney } from "../../normalize/amount.ts";
+import { findAmounts, roundMoney } from "../../normalize/amount.ts";
 import { cells, findLabels, type Line } from "../lines.ts";
+import {
+  consistencyBonus,
+  consistencyConfidence,
+  type Reconciliation,
+  reconcile,
+  statedTaxRates,
+} from "./amount-consistency.ts";
 import {
   type Cand,
   type Ctx,
@@ -115,7 +122,7 @@ interface Money {
   total?: Cand;
   net?: Cand;
   tax?: Cand;
-  consistent: boolean;
+  reconciliation: Reconciliation;
 }
 
 /** Picks (net, tax, total) maximising label evidence, rewarding net + tax = total. */
@@ -123,30 +130,27 @@ function solveMoney(ctx: Ctx): Money {
   const totals = collect(ctx, TOTAL_LABELS, TOTAL_EXCLUDE).slice(0, 8);
   const nets = collect(ctx, NET_LABELS).slice(0, 8);
   const taxes = collect(ctx, TAX_LABELS, TAX_EXCLUDE).slice(0, 8);
-  let best: Money & { score: number } = { consistent: false, score: -1 };
+  const rates = statedTaxRates(ctx.text);
+  let best: Money & { score: number } = { reconciliation: "unknown", score: -1 };
   const opt = <T>(xs: T[]): (T | undefined)[] => [undefined, ...xs];
   for (const g of opt(totals))
     for (const n of opt(nets))
       for (const t of opt(taxes)) {
-        let score = (g?.score ?? 0) * 1.2 + (n?.score ?? 0) + (t?.score ?? 0) * 0.8;
-        let consistent = false;
-        if (g && n && t) {
-          if (sameMoney(n.value + t.value, g.value) && g.value > 0) {
-            score += 4;
-            consistent = true;
-          } else score -= 2;
-        } else if (g && n) {
-          if (n.value > g.value + 0.01) score -= 3;
-        }
-        if (score > best.score) best = { total: g, net: n, tax: t, consistent, score };
+        const r = reconcile({ net: n?.value, tax: t?.value, total: g?.value }, rates);
+        const score =
+          (g?.score ?? 0) * 1.2 +
+          (n?.score ?? 0) +
+          (t?.score ?? 0) * 0.8 +
+          consistencyBonus(r, Boolean(g && n && t));
+        if (score > best.score) best = { total: g, net: n, tax: t, reconciliation: r, score };
       }
   // Net = total with no tax line: a tax-exempt invoice.
   return best;
 }
 
-function fieldOfCand(c: Cand | undefined, consistent: boolean): FieldValue | undefined {
+function fieldOfCand(c: Cand | undefined, r: Reconciliation): FieldValue | undefined {
   if (!c) return undefined;
-  return { value: roundMoney(c.value), confidence: clamp(0.35 + c.score * 0.12 + (consistent ? 0.25 : 0)) };
+  return { value: roundMoney(c.value), confidence: clamp(0.35 + c.score * 0.12 + consistencyConfidence(r)) };
 }
 
 const SELLER_LABELS =
@@ -251,13 +255,13 @@ export function extractInvoice(ctx: Ctx): Fields {
     );
     if (max !== undefined) total = { value: max, score: 0.3 };
   }
-  const t = fieldOfCand(total, money.consistent);
+  const t = fieldOfCand(total, money.reconciliation);
   if (t) f.total_amount = t;
-  const n = fieldOfCand(money.net, money.consistent);
+  const n = fieldOfCand(money.net, money.reconciliation);
   if (n) f.net_amount = n;
-  const x = fieldOfCand(money.tax, money.consistent);
+  const x = fieldOfCand(money.tax, money.reconciliation);
   if (x) f.tax_amount = x;
-  if (!x && money.consistent === false && money.net && money.total && money.net.value <= money.total.value) {
+  if (!x && money.net && money.total && money.net.value <= money.total.value) {
     f.tax_amount = { value: roundMoney(money.total.value - money.net.value), confidence: 0.4 };
   }
   const cur = currencyField(ctx);

@@ -1,5 +1,6 @@
 import type { FieldValue } from "../../ai.ts";
 import { roundMoney, sameMoney } from "../../normalize/amount.ts";
+import { reconcile, statedTaxRates } from "./amount-consistency.ts";
 import {
   type Cand,
   type Ctx,
@@ -57,6 +58,13 @@ function receiptMoney(ctx: Ctx): FieldValue | undefined {
     [/(?:^|\s)(?:cash|tunai|paid|payment|tender(?:ed)?|visa|master\s*card|card|bar)(?![\p{L}])/u, 1],
   ]);
   const change = collect(ctx, [[/(?:^|\s)(?:change|kembali|baki|ruckgeld)(?![\p{L}])/u, 1]]);
+  const subtotals = collect(ctx, [[/(?:sub\s*-?total|total\s*excl|nett?\s*amount)/, 1]]);
+  const taxes = collect(
+    ctx,
+    [[/(?:^|\s)(?:gst|vat|tax|sst|mwst|tva|iva)(?![\p{L}])/u, 1]],
+    /(?:\bid\b|reg|no\b|summary)/,
+  );
+  const rates = statedTaxRates(ctx.text);
   let best: Cand | undefined;
   let consistent = false;
   for (const t of totals) {
@@ -65,10 +73,14 @@ function receiptMoney(ctx: Ctx): FieldValue | undefined {
       paid.some((p) => change.some((c) => sameMoney(p.value - c.value, t.value))) ||
       ((change.length === 0 || change.some((c) => c.value === 0)) &&
         paid.some((p) => sameMoney(p.value, t.value)));
-    if (ok) s += 2;
+    // Subtotal + tax = total (EN 16931 arithmetic) confirms a total as cash − change does.
+    const sums = subtotals.some((n) =>
+      taxes.some((x) => reconcile({ net: n.value, tax: x.value, total: t.value }, rates) === "reconciles"),
+    );
+    if (ok || sums) s += 2;
     if (!best || s > best.score) {
       best = { value: t.value, score: s };
-      consistent = ok;
+      consistent = ok || sums;
     }
   }
   if (!best) {
