@@ -76,11 +76,23 @@ async function lineCount(file: string): Promise<number> {
   return text.split("\n").length - 1;
 }
 
-async function crashAndRecover(topic: string, group: string, effects: string, extra: string[]) {
+/**
+ * The kill must land after the group's first commit (a crash mid-way, not before any commit), so
+ * the Kafka run also waits until the broker holds a committed offset for the group.
+ */
+type CommittedCheck = () => Promise<boolean>;
+
+async function crashAndRecover(
+  topic: string,
+  group: string,
+  effects: string,
+  extra: string[],
+  hasCommitted: CommittedCheck = async () => true,
+) {
   const first = startConsumer([effects, topic, group, ...extra]);
   const killAt = 4000 + Math.floor(Math.random() * 3000);
   const deadline = Date.now() + 90_000;
-  while ((await lineCount(effects)) < killAt) {
+  while ((await lineCount(effects)) < killAt || !(await hasCommitted())) {
     if (Date.now() > deadline || first.child.exitCode !== null)
       throw new Error(`consumer did not progress: ${first.output()}`);
     await new Promise((r) => setTimeout(r, 10));
@@ -148,7 +160,18 @@ describe("crash test: SIGKILL a consumer mid-way through 10,000 events", () => {
     } finally {
       await bus.close();
     }
-    check(await crashAndRecover(topic, `crash-${randomUUID().slice(0, 8)}`, join(work, "effects.log"), []));
+    const group = `crash-${randomUUID().slice(0, 8)}`;
+    const admin = new KafkaBus({ brokers, clientId: "crash-observer" }).kafka.admin();
+    await admin.connect();
+    try {
+      const hasCommitted = async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        return (offsets?.partitions ?? []).some((p) => Number(p.offset) > 0);
+      };
+      check(await crashAndRecover(topic, group, join(work, "effects.log"), [], hasCommitted));
+    } finally {
+      await admin.disconnect();
+    }
   }, 300_000);
 
   it("embedded: nothing lost, effects exactly once, per-document order", async () => {
