@@ -44,7 +44,7 @@ export function normalizeCurrency(currency: string | undefined): string | undefi
   return trimmed ? trimmed.toUpperCase() : undefined;
 }
 
-/** "invoice2data__FlipkartInvoice.pdf" → "invoice2data FlipkartInvoice pdf Flipkart Invoice" */
+/** "acme__MonthlyStatement.pdf" → "acme MonthlyStatement pdf Monthly Statement" (camel case split too) */
 export function fileNameWords(fileName: string): string {
   const spaced = fileName.replace(/[_.\-+/\\]+/g, " ").trim();
   const split = spaced.replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, "$1 $2");

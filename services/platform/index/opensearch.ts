@@ -125,7 +125,7 @@ export class OpenSearchIndex implements SearchIndex {
               tokenizer: "standard",
               filter: ["lowercase", "asciifolding", "docmesh_possessive", "docmesh_stop", "docmesh_stemmer"],
             },
-            // File names: "invoice2data__FlipkartInvoice.pdf" → invoice2data, flipkart, invoice, pdf, ...
+            // File names: "acme__MonthlyStatement.pdf" → acme, monthly, statement, pdf, ...
             docmesh_filename: {
               type: "custom",
               tokenizer: "whitespace",
