@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file docmesh/events/v1/document_event.proto.
  */
 export const file_docmesh_events_v1_document_event: GenFile = /*@__PURE__*/
-  fileDesc("CiZkb2NtZXNoL2V2ZW50cy92MS9kb2N1bWVudF9ldmVudC5wcm90bxIRZG9jbWVzaC5ldmVudHMudjEi+gUKDURvY3VtZW50RXZlbnQSEAoIZXZlbnRfaWQYASABKAkSEwoLZG9jdW1lbnRfaWQYAiABKAkSDgoGdGVuYW50GAMgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAQgASgJEhAKCHNlcXVlbmNlGAUgASgDEi4KCmV2ZW50X3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWJhdGNoGAcgASgJEjMKBnN0YXR1cxgIIAEoDjIjLmRvY21lc2guZG9jdW1lbnQudjEuRG9jdW1lbnRTdGF0dXMSNwoIdXBsb2FkZWQYFCABKAsyIy5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudFVwbG9hZGVkSAASOAoNc3RhZ2Vfc3RhcnRlZBgVIAEoCzIfLmRvY21lc2guZXZlbnRzLnYxLlN0YWdlU3RhcnRlZEgAEjsKCmNsYXNzaWZpZWQYFiABKAsyJS5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudENsYXNzaWZpZWRIABI5CglleHRyYWN0ZWQYFyABKAsyJC5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudEV4dHJhY3RlZEgAEjUKB2luZGV4ZWQYGCABKAsyIi5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudEluZGV4ZWRIABIzCgZmYWlsZWQYGSABKAsyIS5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudEZhaWxlZEgAEjUKB3VwZGF0ZWQYGiABKAsyIi5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudFVwZGF0ZWRIABI1CgdkZWxldGVkGBsgASgLMiIuZG9jbWVzaC5ldmVudHMudjEuRG9jdW1lbnREZWxldGVkSAASRAoTcmVwcm9jZXNzX3JlcXVlc3RlZBgcIAEoCzIlLmRvY21lc2guZXZlbnRzLnYxLlJlcHJvY2Vzc1JlcXVlc3RlZEgAQgkKB3BheWxvYWQicQoQRG9jdW1lbnRVcGxvYWRlZBIRCglmaWxlX25hbWUYASABKAkSEgoKbWVkaWFfdHlwZRgCIAEoCRISCgpzaXplX2J5dGVzGAMgASgDEg4KBnNoYTI1NhgEIAEoCRISCgpvYmplY3Rfa2V5GAUgASgJIkoKDFN0YWdlU3RhcnRlZBIpCgVzdGFnZRgBIAEoDjIaLmRvY21lc2guZG9jdW1lbnQudjEuU3RhZ2USDwoHYXR0ZW1wdBgCIAEoBSKsAQoSRG9jdW1lbnRDbGFzc2lmaWVkEi8KCGNhdGVnb3J5GAEgASgOMh0uZG9jbWVzaC5kb2N1bWVudC52MS5DYXRlZ29yeRISCgpjb25maWRlbmNlGAIgASgCEhIKCnBhZ2VfY291bnQYAyABKAUSEAoIbGFuZ3VhZ2UYBCABKAkSKwoIZHVyYXRpb24YBSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24ipgEKEURvY3VtZW50RXh0cmFjdGVkEjQKBmZpZWxkcxgBIAEoCzIkLmRvY21lc2guZG9jdW1lbnQudjEuRXh0cmFjdGVkRmllbGRzEhYKDm1pc3NpbmdfZmllbGRzGAIgAygJEhYKDm1pbl9jb25maWRlbmNlGAMgASgCEisKCGR1cmF0aW9uGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIlMKD0RvY3VtZW50SW5kZXhlZBITCgtjaHVua19jb3VudBgBIAEoBRIrCghkdXJhdGlvbhgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJdCg5Eb2N1bWVudEZhaWxlZBIpCgVzdGFnZRgBIAEoDjIaLmRvY21lc2guZG9jdW1lbnQudjEuU3RhZ2USDgoGcmVhc29uGAIgASgJEhAKCGF0dGVtcHRzGAMgASgFIp4BCg9Eb2N1bWVudFVwZGF0ZWQSDQoFYWN0b3IYASABKAkSFQoNY2hhbmdlZF9wYXRocxgCIAMoCRIvCghjYXRlZ29yeRgDIAEoDjIdLmRvY21lc2guZG9jdW1lbnQudjEuQ2F0ZWdvcnkSNAoGZmllbGRzGAQgASgLMiQuZG9jbWVzaC5kb2N1bWVudC52MS5FeHRyYWN0ZWRGaWVsZHMiIAoPRG9jdW1lbnREZWxldGVkEg0KBWFjdG9yGAEgASgJIiMKElJlcHJvY2Vzc1JlcXVlc3RlZBINCgVhY3RvchgBIAEoCWIGcHJvdG8z", [file_docmesh_document_v1_document, file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("CiZkb2NtZXNoL2V2ZW50cy92MS9kb2N1bWVudF9ldmVudC5wcm90bxIRZG9jbWVzaC5ldmVudHMudjEiswYKDURvY3VtZW50RXZlbnQSEAoIZXZlbnRfaWQYASABKAkSEwoLZG9jdW1lbnRfaWQYAiABKAkSDgoGdGVuYW50GAMgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAQgASgJEhAKCHNlcXVlbmNlGAUgASgDEi4KCmV2ZW50X3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWJhdGNoGAcgASgJEjMKBnN0YXR1cxgIIAEoDjIjLmRvY21lc2guZG9jdW1lbnQudjEuRG9jdW1lbnRTdGF0dXMSNwoIdXBsb2FkZWQYFCABKAsyIy5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudFVwbG9hZGVkSAASOAoNc3RhZ2Vfc3RhcnRlZBgVIAEoCzIfLmRvY21lc2guZXZlbnRzLnYxLlN0YWdlU3RhcnRlZEgAEjsKCmNsYXNzaWZpZWQYFiABKAsyJS5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudENsYXNzaWZpZWRIABI5CglleHRyYWN0ZWQYFyABKAsyJC5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudEV4dHJhY3RlZEgAEjUKB2luZGV4ZWQYGCABKAsyIi5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudEluZGV4ZWRIABIzCgZmYWlsZWQYGSABKAsyIS5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudEZhaWxlZEgAEjUKB3VwZGF0ZWQYGiABKAsyIi5kb2NtZXNoLmV2ZW50cy52MS5Eb2N1bWVudFVwZGF0ZWRIABI1CgdkZWxldGVkGBsgASgLMiIuZG9jbWVzaC5ldmVudHMudjEuRG9jdW1lbnREZWxldGVkSAASRAoTcmVwcm9jZXNzX3JlcXVlc3RlZBgcIAEoCzIlLmRvY21lc2guZXZlbnRzLnYxLlJlcHJvY2Vzc1JlcXVlc3RlZEgAEjcKCHJldmlld2VkGB0gASgLMiMuZG9jbWVzaC5ldmVudHMudjEuRG9jdW1lbnRSZXZpZXdlZEgAQgkKB3BheWxvYWQicQoQRG9jdW1lbnRVcGxvYWRlZBIRCglmaWxlX25hbWUYASABKAkSEgoKbWVkaWFfdHlwZRgCIAEoCRISCgpzaXplX2J5dGVzGAMgASgDEg4KBnNoYTI1NhgEIAEoCRISCgpvYmplY3Rfa2V5GAUgASgJIkoKDFN0YWdlU3RhcnRlZBIpCgVzdGFnZRgBIAEoDjIaLmRvY21lc2guZG9jdW1lbnQudjEuU3RhZ2USDwoHYXR0ZW1wdBgCIAEoBSKsAQoSRG9jdW1lbnRDbGFzc2lmaWVkEi8KCGNhdGVnb3J5GAEgASgOMh0uZG9jbWVzaC5kb2N1bWVudC52MS5DYXRlZ29yeRISCgpjb25maWRlbmNlGAIgASgCEhIKCnBhZ2VfY291bnQYAyABKAUSEAoIbGFuZ3VhZ2UYBCABKAkSKwoIZHVyYXRpb24YBSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24ipgEKEURvY3VtZW50RXh0cmFjdGVkEjQKBmZpZWxkcxgBIAEoCzIkLmRvY21lc2guZG9jdW1lbnQudjEuRXh0cmFjdGVkRmllbGRzEhYKDm1pc3NpbmdfZmllbGRzGAIgAygJEhYKDm1pbl9jb25maWRlbmNlGAMgASgCEisKCGR1cmF0aW9uGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIlMKD0RvY3VtZW50SW5kZXhlZBITCgtjaHVua19jb3VudBgBIAEoBRIrCghkdXJhdGlvbhgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJdCg5Eb2N1bWVudEZhaWxlZBIpCgVzdGFnZRgBIAEoDjIaLmRvY21lc2guZG9jdW1lbnQudjEuU3RhZ2USDgoGcmVhc29uGAIgASgJEhAKCGF0dGVtcHRzGAMgASgFIp4BCg9Eb2N1bWVudFVwZGF0ZWQSDQoFYWN0b3IYASABKAkSFQoNY2hhbmdlZF9wYXRocxgCIAMoCRIvCghjYXRlZ29yeRgDIAEoDjIdLmRvY21lc2guZG9jdW1lbnQudjEuQ2F0ZWdvcnkSNAoGZmllbGRzGAQgASgLMiQuZG9jbWVzaC5kb2N1bWVudC52MS5FeHRyYWN0ZWRGaWVsZHMiIAoPRG9jdW1lbnREZWxldGVkEg0KBWFjdG9yGAEgASgJIiMKElJlcHJvY2Vzc1JlcXVlc3RlZBINCgVhY3RvchgBIAEoCSLEAgoQRG9jdW1lbnRSZXZpZXdlZBIQCghyZXZpZXdlchgBIAEoCRIVCg1jaGFuZ2VkX3BhdGhzGAIgAygJEi8KCGNhdGVnb3J5GAMgASgOMh0uZG9jbWVzaC5kb2N1bWVudC52MS5DYXRlZ29yeRI0CgZmaWVsZHMYBCABKAsyJC5kb2NtZXNoLmRvY3VtZW50LnYxLkV4dHJhY3RlZEZpZWxkcxI4ChFwcmV2aW91c19jYXRlZ29yeRgFIAEoDjIdLmRvY21lc2guZG9jdW1lbnQudjEuQ2F0ZWdvcnkSPQoPcHJldmlvdXNfZmllbGRzGAYgASgLMiQuZG9jbWVzaC5kb2N1bWVudC52MS5FeHRyYWN0ZWRGaWVsZHMSFgoOa2VwdF9pbl9yZXZpZXcYByABKAgSDwoHY29tbWVudBgIIAEoCWIGcHJvdG8z", [file_docmesh_document_v1_document, file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * The one envelope of topic `docmesh.document-events.v1`.
@@ -132,6 +132,12 @@ export type DocumentEvent = Message<"docmesh.events.v1.DocumentEvent"> & {
      */
     value: ReprocessRequested;
     case: "reprocessRequested";
+  } | {
+    /**
+     * @generated from field: docmesh.events.v1.DocumentReviewed reviewed = 29;
+     */
+    value: DocumentReviewed;
+    case: "reviewed";
   } | { case: undefined; value?: undefined };
 };
 
@@ -406,4 +412,71 @@ export type ReprocessRequested = Message<"docmesh.events.v1.ReprocessRequested">
  */
 export const ReprocessRequestedSchema: GenMessage<ReprocessRequested> = /*@__PURE__*/
   messageDesc(file_docmesh_events_v1_document_event, 9);
+
+/**
+ * A reviewer completed the document's review task (ReviewService.CompleteReviewTask); `status`
+ * in the envelope is INDEXED, or NEEDS_REVIEW / PARTIAL when the reviewer kept it in review.
+ *
+ * @generated from message docmesh.events.v1.DocumentReviewed
+ */
+export type DocumentReviewed = Message<"docmesh.events.v1.DocumentReviewed"> & {
+  /**
+   * The reviewer's token subject.
+   *
+   * @generated from field: string reviewer = 1;
+   */
+  reviewer: string;
+
+  /**
+   * What the reviewer corrected: "category" and/or "fields"; empty when accepted as it was.
+   *
+   * @generated from field: repeated string changed_paths = 2;
+   */
+  changedPaths: string[];
+
+  /**
+   * The values after the review.
+   *
+   * @generated from field: docmesh.document.v1.Category category = 3;
+   */
+  category: Category;
+
+  /**
+   * @generated from field: docmesh.document.v1.ExtractedFields fields = 4;
+   */
+  fields?: ExtractedFields | undefined;
+
+  /**
+   * The values before the review.
+   *
+   * @generated from field: docmesh.document.v1.Category previous_category = 5;
+   */
+  previousCategory: Category;
+
+  /**
+   * @generated from field: docmesh.document.v1.ExtractedFields previous_fields = 6;
+   */
+  previousFields?: ExtractedFields | undefined;
+
+  /**
+   * The reviewer left the document in review.
+   *
+   * @generated from field: bool kept_in_review = 7;
+   */
+  keptInReview: boolean;
+
+  /**
+   * The reviewer's note.
+   *
+   * @generated from field: string comment = 8;
+   */
+  comment: string;
+};
+
+/**
+ * Describes the message docmesh.events.v1.DocumentReviewed.
+ * Use `create(DocumentReviewedSchema)` to create a new message.
+ */
+export const DocumentReviewedSchema: GenMessage<DocumentReviewed> = /*@__PURE__*/
+  messageDesc(file_docmesh_events_v1_document_event, 10);
 
