@@ -18,6 +18,8 @@ export interface TokenOptions {
   audience?: string;
   /** Sign with this private JWK instead of the development key. */
   key?: JWK;
+  /** The `roles` claim (gateway/policy.ts ACCESS_ROLES); omitted: no claim, i.e. DEFAULT_ROLES. */
+  roles?: string[];
   /** Extra claims. */
   claims?: Record<string, unknown>;
 }
@@ -34,7 +36,8 @@ export async function mintToken(options: TokenOptions): Promise<string> {
   const alg = jwk.alg ?? "ES256";
   const key = await importJWK(jwk, alg);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ tenant: options.tenant, ...options.claims })
+  const roles = options.roles ? { roles: options.roles } : {};
+  return new SignJWT({ tenant: options.tenant, ...roles, ...options.claims })
     .setProtectedHeader({ alg, kid: jwk.kid, typ: "JWT" })
     .setIssuer(options.issuer ?? "docmesh-dev")
     .setAudience(options.audience ?? "docmesh")

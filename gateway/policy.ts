@@ -37,3 +37,48 @@ export const TIMEOUTS = {
 
 /** Largest request body the REST transcoder buffers (a 50 MiB upload, base64 in JSON). */
 export const MAX_TRANSCODED_BODY_BYTES = 72 * 1024 * 1024;
+
+/**
+ * Access roles, carried by the token's `roles` claim (an array of strings). Each role includes the
+ * ones before it: an admin may do what a reviewer may, a reviewer what an uploader may.
+ */
+export const ACCESS_ROLES = ["uploader", "reviewer", "admin"] as const;
+export type AccessRole = (typeof ACCESS_ROLES)[number];
+
+/**
+ * What a token WITHOUT a `roles` claim may do: tokens minted before roles existed keep working for
+ * everything but review and administration. An explicit empty list grants nothing.
+ */
+export const DEFAULT_ROLES: readonly AccessRole[] = ["uploader"];
+
+/**
+ * THE role table: the role each RPC needs, by `package.Service` (all its methods) or
+ * `package.Service/Method` (overrides the service's entry). Enforced by the services
+ * (gateway/roles.ts) and by Envoy's RBAC filter (gateway/envoy-config.ts). An RPC with no entry
+ * is refused (PERMISSION_DENIED) everywhere; test/unit/gateway/roles.test.ts checks every public
+ * RPC has one.
+ */
+export const REQUIRED_ROLES: Readonly<Record<string, AccessRole>> = {
+  "docmesh.ingestion.v1.IngestionService": "uploader",
+  "docmesh.metadata.v1.MetadataService": "uploader",
+  "docmesh.search.v1.SearchService": "uploader",
+  "docmesh.progress.v1.ProgressService": "uploader",
+  "docmesh.review.v1.ReviewService": "reviewer",
+  "docmesh.review.v1.ReviewService/ExportGoldenSet": "admin",
+};
+
+/** The role an RPC needs, or undefined when the table has no entry for it. */
+export function requiredRole(service: string, method: string): AccessRole | undefined {
+  return REQUIRED_ROLES[`${service}/${method}`] ?? REQUIRED_ROLES[service];
+}
+
+/** Whether roles a token carries grant `needed` (a higher role includes the lower ones). */
+export function grants(held: readonly string[], needed: AccessRole): boolean {
+  const rank = ACCESS_ROLES.indexOf(needed);
+  return held.some((role) => ACCESS_ROLES.indexOf(role as AccessRole) >= rank);
+}
+
+/** The roles that grant `needed`: itself and every role above it. */
+export function rolesGranting(needed: AccessRole): AccessRole[] {
+  return ACCESS_ROLES.slice(ACCESS_ROLES.indexOf(needed));
+}

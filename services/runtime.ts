@@ -2,6 +2,7 @@
 
 import { availableParallelism } from "node:os";
 import { rateLimitInterceptor, rateLimitOptions } from "../gateway/rate-limit.ts";
+import { roleInterceptor } from "../gateway/roles.ts";
 import {
   unauthenticatedLimitInterceptor,
   unauthenticatedLimitOptions,
@@ -54,6 +55,7 @@ export async function run(config: Config, roles: readonly Role[]): Promise<Runni
             issuer: config.jwtIssuer,
             audience: config.jwtAudience,
           }),
+          roleInterceptor(),
           rateLimitInterceptor(rateLimitOptions(config)),
         ],
       })

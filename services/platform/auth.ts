@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { DEFAULT_ROLES } from "../../gateway/policy.ts";
 import { IDENTITY, type Identity } from "./identity.ts";
 
 export type AuthMode = "jwt" | "none";
@@ -45,7 +46,8 @@ export function authInterceptor(options: AuthOptions): Interceptor {
     if (isOpenService(request.service.typeName)) return next(request);
     let identity: Identity;
     if (!keys) {
-      identity = { tenant: options.defaultTenant, subject: "local" };
+      // Single-tenant local use: the one user may do everything, review and administration included.
+      identity = { tenant: options.defaultTenant, subject: "local", roles: ["admin"] };
     } else {
       const header = request.header.get("authorization") ?? "";
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
@@ -70,9 +72,18 @@ async function verify(token: string, keys: JWTVerifyGetKey, options: AuthOptions
     if (typeof tenant !== "string" || tenant.length === 0) {
       throw new ConnectError("token has no tenant claim", Code.PermissionDenied);
     }
-    return { tenant, subject: payload.sub ?? "unknown" };
+    return { tenant, subject: payload.sub ?? "unknown", roles: rolesClaim(payload.roles) };
   } catch (error) {
     if (error instanceof ConnectError) throw error;
     throw new ConnectError(`invalid token: ${(error as Error).message}`, Code.Unauthenticated);
   }
+}
+
+/** The `roles` claim: absent means DEFAULT_ROLES; anything but an array of strings is refused. */
+function rolesClaim(claim: unknown): readonly string[] {
+  if (claim === undefined) return DEFAULT_ROLES;
+  if (!Array.isArray(claim) || !claim.every((role) => typeof role === "string")) {
+    throw new ConnectError("token's roles claim must be an array of strings", Code.PermissionDenied);
+  }
+  return claim;
 }

@@ -6,6 +6,8 @@ import { DocmeshError } from "./errors.ts";
 export interface Identity {
   tenant: string;
   subject: string;
+  /** Access roles from the token's `roles` claim (gateway/policy.ts ACCESS_ROLES, DEFAULT_ROLES). */
+  roles: readonly string[];
 }
 
 export const IDENTITY = createContextKey<Identity | undefined>(undefined, { description: "verified caller" });
