@@ -2,7 +2,12 @@
 // binding), limited per tenant, with the right timeout kind; every service transcoded. Used by
 // test/unit/gateway on the rendered config; it names what is missing rather than diffing text.
 import type { EdgeRpc } from "./contracts.ts";
-import { REQUIRE_TOKEN_FILTER, UNAUTHENTICATED_LIMIT_FILTER } from "./envoy-config.ts";
+import {
+  REQUIRE_TOKEN_FILTER,
+  RETRY_ON_IDEMPOTENT,
+  RETRY_ON_UNSEEN,
+  UNAUTHENTICATED_LIMIT_FILTER,
+} from "./envoy-config.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -57,6 +62,10 @@ export function edgeProblems(config: Obj, rpcs: EdgeRpc[]): string[] {
     if (!rpc.serverStreaming && (timeout === undefined || timeout === "0s")) {
       problems.push(`${label}: a unary call needs a finite timeout`);
     }
+    // Only an RPC the contract declares idempotent may be sent twice to a service.
+    const retryOn = String(dig(route, "route.retry_policy.retry_on") ?? "");
+    const expected = rpc.idempotent ? RETRY_ON_IDEMPOTENT : RETRY_ON_UNSEEN;
+    if (retryOn !== expected) problems.push(`${label}: retries on "${retryOn}", expected "${expected}"`);
     const limit = dig(route, "typed_per_filter_config.envoy\\.filters\\.http\\.local_ratelimit") as
       | Obj
       | undefined;

@@ -4,6 +4,7 @@
 // binding without anyone remembering to add them.
 
 import { type DescMethod, type DescService, getOption, hasOption } from "@bufbuild/protobuf";
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { http } from "../gen/google/api/annotations_pb.ts";
 import type { HttpRule } from "../gen/google/api/http_pb.ts";
 import { Health } from "../gen/grpc/health/v1/health_pb.ts";
@@ -26,6 +27,8 @@ export interface EdgeRpc {
   /** /package.Service/Method — the gRPC, gRPC-Web and Connect path. */
   path: string;
   serverStreaming: boolean;
+  /** Declared NO_SIDE_EFFECTS or IDEMPOTENT in the contract: the edge may send it again. */
+  idempotent: boolean;
   rest: RestBinding[];
 }
 
@@ -49,6 +52,7 @@ function edgeRpc(service: DescService, method: DescMethod): EdgeRpc {
     method: method.name,
     path: `/${service.typeName}/${method.name}`,
     serverStreaming: method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming",
+    idempotent: method.idempotency !== MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN,
     rest: rules.flatMap((rule) => {
       const pattern = rule.pattern;
       if (pattern.case === undefined || pattern.case === "custom") return [];

@@ -18,7 +18,11 @@ export interface EnvoyOptions {
   listenPort: number;
   /** The admin interface; always bound to loopback. */
   adminPort: number;
-  /** host:port of every API process. */
+  /**
+   * The service processes (DOCMESH_EDGE_UPSTREAMS): `host:port` serves every public service (a
+   * process with the `api` role), `service=host:port` one service, named as its role is (e.g.
+   * `search=10.0.0.7:8083`). Repeat an entry per replica.
+   */
   upstreams: string[];
   /** Path of the `buf build` descriptor set, as Envoy will see it. */
   descriptorSet: string;
@@ -47,10 +51,42 @@ const JWT_PROVIDER = "docmesh";
 /** jwt_authn writes why a token failed here (dynamic metadata), for the 401's message. */
 const JWT_FAILURE_METADATA = "jwt_failure";
 
-/** One upstream cluster per public service (the service map); all point at the API processes. */
-export function clusterOf(service: string): string {
+/** A service's short name, as its role is named: docmesh.search.v1.SearchService → search. */
+export function serviceRole(service: string): string {
   const short = service.split(".").at(-1) ?? service;
-  return `docmesh_${short.replace(/Service$/, "").toLowerCase()}`;
+  return short.replace(/Service$/, "").toLowerCase();
+}
+
+/** One upstream cluster per service (the service map), each health-checked on its own name. */
+export function clusterOf(service: string): string {
+  return `docmesh_${serviceRole(service)}`;
+}
+
+/**
+ * The processes behind one service: every unnamed `host:port` plus the `role=host:port` entries
+ * for it. Health (open, any process answers it) goes to every process. A role that names no edge
+ * service, or a service left without a process, is an error: the edge would route to nothing.
+ */
+export function upstreamsOf(service: string, upstreams: readonly string[]): string[] {
+  const entries = upstreams.map((entry) => {
+    const eq = entry.indexOf("=");
+    return eq < 0
+      ? { role: undefined, hostPort: entry }
+      : { role: entry.slice(0, eq), hostPort: entry.slice(eq + 1) };
+  });
+  const roles = new Set(EDGE_SERVICES.map((s) => serviceRole(s.typeName)));
+  for (const { role } of entries) {
+    if (role !== undefined && !roles.has(role)) {
+      throw new Error(`upstream role "${role}" is not an edge service; choose from ${[...roles].join(", ")}`);
+    }
+  }
+  const open = OPEN_SERVICES.some((s) => s.typeName === service);
+  const hosts = entries
+    .filter(({ role }) => open || role === undefined || role === serviceRole(service))
+    .map(({ hostPort }) => hostPort);
+  if (hosts.length === 0)
+    throw new Error(`no upstream serves ${service}: add ${serviceRole(service)}=host:port`);
+  return [...new Set(hosts)];
 }
 
 export function envoyConfig(options: EnvoyOptions): Record<string, Yaml> {
@@ -87,7 +123,12 @@ export function envoyConfig(options: EnvoyOptions): Record<string, Yaml> {
       ],
       clusters: [
         ...services.map((service) =>
-          upstreamCluster(clusterOf(service), options.upstreams, service, options.upstreamIdleSeconds),
+          upstreamCluster(
+            clusterOf(service),
+            upstreamsOf(service, options.upstreams),
+            service,
+            options.upstreamIdleSeconds,
+          ),
         ),
         ...(isUrl(options.jwks) ? [jwksCluster(new URL(options.jwks))] : []),
       ],
@@ -286,6 +327,8 @@ function routeAction(rpc: EdgeRpc): Yaml {
       idle_timeout: seconds(TIMEOUTS.streamIdleSeconds),
       // Honour a client's grpc-timeout on streams, uncapped.
       max_stream_duration: { grpc_timeout_header_max: "0s" },
+      // Only until the first response bytes: after that a client resumes (after_sequence).
+      retry_policy: retryPolicy(rpc),
     };
   }
   const limit = TIMEOUTS.uploadMethods.includes(rpc.method) ? TIMEOUTS.uploadSeconds : TIMEOUTS.unarySeconds;
@@ -293,8 +336,31 @@ function routeAction(rpc: EdgeRpc): Yaml {
     cluster: clusterOf(rpc.service),
     timeout: seconds(limit),
     max_stream_duration: { grpc_timeout_header_max: seconds(limit) },
+    retry_policy: retryPolicy(rpc),
   };
 }
+
+/**
+ * RPCs the contract declares idempotent are sent again, to another process, when theirs fails or
+ * dies mid-call. Any other RPC is sent again only when no process saw it: the connection was never
+ * made, or the service refused the stream before reading it.
+ */
+export function retryPolicy(rpc: Pick<EdgeRpc, "idempotent">): Yaml {
+  return {
+    retry_on: rpc.idempotent ? RETRY_ON_IDEMPOTENT : RETRY_ON_UNSEEN,
+    num_retries: 2,
+    retry_host_predicate: [
+      {
+        name: "envoy.retry_host_predicates.previous_hosts",
+        typed_config: { "@type": `${TYPE}.retry.host.previous_hosts.v3.PreviousHostsPredicate` },
+      },
+    ],
+    host_selection_retry_max_attempts: 3,
+    retry_back_off: { base_interval: "0.05s", max_interval: "0.5s" },
+  };
+}
+export const RETRY_ON_UNSEEN = "connect-failure,refused-stream";
+export const RETRY_ON_IDEMPOTENT = `${RETRY_ON_UNSEEN},reset,gateway-error,unavailable`;
 
 /** One token bucket per (route, tenant): the dynamic descriptor keyed by the verified tenant claim. */
 function tenantLimit(rpc: EdgeRpc, table: RateLimitTable): Yaml {
@@ -550,10 +616,20 @@ function upstreamCluster(name: string, upstreams: string[], service: string, idl
         },
       },
     },
+    // A process that stops answering leaves the pool after its first failed call (outlier
+    // detection) rather than after two missed health checks; it returns when checks pass again.
+    outlier_detection: {
+      consecutive_gateway_failure: 1,
+      enforcing_consecutive_gateway_failure: 100,
+      consecutive_5xx: 5,
+      interval: "1s",
+      base_ejection_time: "10s",
+      max_ejection_percent: 100,
+    },
     health_checks: [
       {
         timeout: "1s",
-        interval: "5s",
+        interval: "2s",
         unhealthy_threshold: 2,
         healthy_threshold: 1,
         grpc_health_check: { service_name: service === "grpc.health.v1.Health" ? "" : service },

@@ -19,7 +19,8 @@ export interface ApiHandlers {
 /** The public services, by the names the health service reports. */
 export const PUBLIC_SERVICES = [IngestionService, MetadataService, SearchService, ProgressService] as const;
 
-const SERVICE_KEYS: [keyof ApiHandlers, DescService][] = [
+/** Each public service by its ApiHandlers key (which is also its role name in services/runtime.ts). */
+export const SERVICE_KEYS: [keyof ApiHandlers, DescService][] = [
   ["ingestion", IngestionService],
   ["metadata", MetadataService],
   ["search", SearchService],
@@ -34,19 +35,23 @@ const STRICT_JSON = { jsonOptions: { ignoreUnknownFields: false } };
  * Routes whose handlers are bound after the server listens: the embedded adapters
  * need the server's URL (for presigned uploads) before the handlers can exist.
  */
-export function apiRoutes(current: () => ApiHandlers | undefined, health: HealthRegistry) {
+export function apiRoutes(current: () => Partial<ApiHandlers> | undefined, health: HealthRegistry) {
   return (router: ConnectRouter): void => {
     router.service(Health, createHealthService(health));
     for (const [key, service] of SERVICE_KEYS) {
       const impl: Record<string, unknown> = {};
       for (const method of service.methods) {
         impl[method.localName] = (...args: unknown[]) => {
-          const handlers = current()?.[key] as Record<string, (...a: unknown[]) => unknown> | undefined;
-          if (!handlers) throw new ConnectError("the server is still starting", Code.Unavailable);
-          const fn = handlers[method.localName];
+          const bound = current();
+          if (!bound) throw new ConnectError("the server is still starting", Code.Unavailable);
+          // A process serves only its roles' services (services/runtime.ts SERVICE_ROLES).
+          const handlers = bound[key] as Record<string, (...a: unknown[]) => unknown> | undefined;
+          const fn = handlers?.[method.localName];
           if (!fn)
             throw new ConnectError(
-              `${service.typeName}.${method.name} is not implemented`,
+              handlers
+                ? `${service.typeName}.${method.name} is not implemented`
+                : `${service.typeName} is not served by this process`,
               Code.Unimplemented,
             );
           return fn.apply(handlers, args);

@@ -1,7 +1,7 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { HealthCheckResponse_ServingStatus as ServingStatus } from "../gen/grpc/health/v1/health_pb.ts";
-import { type ApiHandlers, apiRoutes, PUBLIC_SERVICES } from "./api.ts";
+import { type ApiHandlers, apiRoutes, SERVICE_KEYS } from "./api.ts";
 import { HealthRegistry } from "./health/health.ts";
 import type { Config } from "./platform/config.ts";
 import {
@@ -15,13 +15,15 @@ export interface App {
   server: RunningServer;
   health: HealthRegistry;
   /** Installs the handlers; health turns SERVING. */
-  bind(handlers: ApiHandlers, httpRoutes?: ServerOptions["httpRoutes"]): void;
+  bind(handlers: Partial<ApiHandlers>, httpRoutes?: ServerOptions["httpRoutes"]): void;
   stop(): Promise<void>;
 }
 
 export interface ApiOptions {
   /** Run before validation (authentication first: an anonymous caller learns nothing about field rules). */
   interceptors?: Interceptor[];
+  /** The services this process serves (their ApiHandlers keys); health reports only these. Default: all. */
+  services?: readonly (keyof ApiHandlers)[];
 }
 
 /** Starts the public API server; it answers health (NOT_SERVING) until handlers are bound. */
@@ -30,13 +32,14 @@ export async function startApi(
   options: ApiOptions = {},
 ): Promise<App> {
   const health = new HealthRegistry();
+  const served = SERVICE_KEYS.filter(([key]) => options.services?.includes(key) ?? true).map(([, s]) => s);
   const setAll = (status: ServingStatus) => {
-    for (const service of PUBLIC_SERVICES) health.set(service.typeName, status);
+    for (const service of served) health.set(service.typeName, status);
     health.set("", status);
   };
   setAll(ServingStatus.NOT_SERVING);
 
-  let handlers: ApiHandlers | undefined;
+  let handlers: Partial<ApiHandlers> | undefined;
   let extraRoutes: ServerOptions["httpRoutes"];
   const server = await startServer({
     host: config.host,

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, describeSettings, loadConfig } from "./platform/config.ts";
 import { logger, setLogLevel } from "./platform/log.ts";
-import { ROLES, type Role, run } from "./runtime.ts";
+import { ROLES, type Role, run, SERVICE_ROLES } from "./runtime.ts";
 
 const HELP = `Docmesh — document processing over Connect, gRPC and gRPC-Web.
 
@@ -12,6 +12,8 @@ Options:
   --cluster         use the real engines (Kafka, schema registry, PostgreSQL, MinIO, OpenSearch)
                     instead of the embedded ones; same as DOCMESH_MODE=cluster
   --role=a,b        the roles this process plays: ${ROLES.join(", ")} (default: all).
+                    api is short for the public services ${SERVICE_ROLES.join(", ")}; each of
+                    them may run as its own process, on its own DOCMESH_PORT, with its own health.
                     In cluster mode, run each role as its own process and start more to scale out.
   --help            show this help
 

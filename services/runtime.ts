@@ -7,6 +7,7 @@ import {
   unauthenticatedLimitInterceptor,
   unauthenticatedLimitOptions,
 } from "../gateway/unauthenticated-limit.ts";
+import type { ApiHandlers } from "./api.ts";
 import { type App, startApi } from "./app.ts";
 import { classifierStage } from "./classifier/classify-stage.ts";
 import { extractorStage } from "./extractor/extract-stage.ts";
@@ -30,8 +31,19 @@ import { ProgressHub } from "./progress/hub.ts";
 import { searchHandlers } from "./search/handlers.ts";
 import { Search } from "./search/search.ts";
 
-export const ROLES = ["api", "relay", "classifier", "extractor", "indexer"] as const;
+/**
+ * The public services, each a role (and a deployable) of its own. A role's name is its key in
+ * ApiHandlers; `api` is the shorthand for every one of them.
+ */
+export const SERVICE_ROLES = ["ingestion", "metadata", "search", "progress"] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+export const ROLES = ["api", ...SERVICE_ROLES, "relay", "classifier", "extractor", "indexer"] as const;
 export type Role = (typeof ROLES)[number];
+
+/** The roles with `api` replaced by the service roles it stands for, each once. */
+export function expandRoles(roles: readonly Role[]): Role[] {
+  return [...new Set(roles.flatMap((role): Role[] => (role === "api" ? [...SERVICE_ROLES] : [role])))];
+}
 
 export interface Running {
   app?: App;
@@ -42,24 +54,28 @@ export interface Running {
 
 const log = logger("runtime");
 
-export async function run(config: Config, roles: readonly Role[]): Promise<Running> {
+export async function run(config: Config, requested: readonly Role[]): Promise<Running> {
+  const roles = expandRoles(requested);
   const has = (role: Role) => roles.includes(role);
-  const app = has("api")
-    ? await startApi(config, {
-        interceptors: [
-          unauthenticatedLimitInterceptor(unauthenticatedLimitOptions(config)),
-          authInterceptor({
-            mode: config.auth,
-            defaultTenant: config.defaultTenant,
-            jwks: config.jwks,
-            issuer: config.jwtIssuer,
-            audience: config.jwtAudience,
-          }),
-          roleInterceptor(),
-          rateLimitInterceptor(rateLimitOptions(config)),
-        ],
-      })
-    : undefined;
+  const served = SERVICE_ROLES.filter(has);
+  const app =
+    served.length > 0
+      ? await startApi(config, {
+          services: served,
+          interceptors: [
+            unauthenticatedLimitInterceptor(unauthenticatedLimitOptions(config)),
+            authInterceptor({
+              mode: config.auth,
+              defaultTenant: config.defaultTenant,
+              jwks: config.jwks,
+              issuer: config.jwtIssuer,
+              audience: config.jwtAudience,
+            }),
+            roleInterceptor(),
+            rateLimitInterceptor(rateLimitOptions(config)),
+          ],
+        })
+      : undefined;
   setParserWorkers(config.parseWorkers > 0 ? config.parseWorkers : defaultParserWorkers(config.mode));
   const platform = await openPlatform(config, app?.server.url ?? `http://${config.host}:${config.port}`);
   const { store, blobs, ai, index, bus, codec } = platform;
@@ -110,31 +126,34 @@ export async function run(config: Config, roles: readonly Role[]): Promise<Runni
   let hub: ProgressHub | undefined;
   let sweeper: ReturnType<typeof startUploadSweeper> | undefined;
   if (app) {
-    hub = new ProgressHub();
-    await hub.start(bus, codec);
+    // Each service is built only where it is served: a search process never follows the progress
+    // topic, a progress process never sweeps uploads.
     const pageTokens = new PageTokens(config.pageTokenSecret);
-    const ingestion = new Ingestion(
-      store,
-      platform.uploads,
-      blobs,
-      { maxUploadBytes: config.maxUploadBytes, presignExpirySeconds: 15 * 60 },
-      committed,
-    );
-    sweeper = startUploadSweeper(blobs, platform.uploads);
-    app.bind(
-      {
-        ingestion: ingestionHandlers(ingestion),
-        metadata: metadataHandlers({ store, blobs, index, pageTokens, committed }),
-        search: searchHandlers(new Search(index, ai, store), pageTokens),
-        progress: progressHandlers({
-          hub,
-          log: platform.progressLog,
-          store,
-          heartbeatMs: config.heartbeatSeconds * 1000,
-        }),
-      },
-      platform.uploadRoute,
-    );
+    const handlers: Partial<ApiHandlers> = {};
+    if (has("ingestion")) {
+      const ingestion = new Ingestion(
+        store,
+        platform.uploads,
+        blobs,
+        { maxUploadBytes: config.maxUploadBytes, presignExpirySeconds: 15 * 60 },
+        committed,
+      );
+      sweeper = startUploadSweeper(blobs, platform.uploads);
+      handlers.ingestion = ingestionHandlers(ingestion);
+    }
+    if (has("metadata")) handlers.metadata = metadataHandlers({ store, blobs, index, pageTokens, committed });
+    if (has("search")) handlers.search = searchHandlers(new Search(index, ai, store), pageTokens);
+    if (has("progress")) {
+      hub = new ProgressHub();
+      await hub.start(bus, codec);
+      handlers.progress = progressHandlers({
+        hub,
+        log: platform.progressLog,
+        store,
+        heartbeatMs: config.heartbeatSeconds * 1000,
+      });
+    }
+    app.bind(handlers, has("ingestion") ? platform.uploadRoute : undefined);
   }
   log.info("started", { roles, mode: config.mode, url: app?.server.url });
 

@@ -89,6 +89,7 @@ describe("Envoy config vs contracts", () => {
       method: "ArchiveDocument",
       path: "/docmesh.metadata.v1.MetadataService/ArchiveDocument",
       serverStreaming: false,
+      idempotent: false,
       rest: [
         {
           verb: "POST",
