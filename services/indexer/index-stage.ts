@@ -32,7 +32,9 @@ export function indexerStage(deps: IndexerDeps): StageHandler {
         await deps.index.delete(event.tenant, documentId);
         await deleteParsedText(deps.blobs, documentId);
         return;
-      case "updated": {
+      // A human correction or a completed review: index the row's current values and status.
+      case "updated":
+      case "reviewed": {
         const row = await deps.store.getDocumentRow(documentId);
         if (row && row.status !== DocumentStatus.FAILED)
           await deps.index.upsert(await buildIndexed(deps, row, row.status));

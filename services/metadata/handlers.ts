@@ -155,7 +155,7 @@ function refuseSearchOnlyFilters(filter: DocumentFilter | undefined): void {
 }
 
 /** A human's values are certain. */
-function withFullConfidence<T>(fields: T): T {
+export function withFullConfidence<T>(fields: T): T {
   const visit = (value: unknown): void => {
     if (!value || typeof value !== "object") return;
     if ("confidence" in value) (value as { confidence: number }).confidence = 1;

@@ -113,6 +113,12 @@ export const SETTINGS = {
     doc: "Below this classification or field confidence a document is marked NEEDS_REVIEW (default chosen by cross-validation, docs/ai.md).",
     parse: fraction,
   },
+  reviewLeaseSeconds: {
+    env: "DOCMESH_REVIEW_LEASE_SECONDS",
+    default: "300",
+    doc: "How long a review claim lasts when ClaimReviewTask/RenewReviewClaim name no lease_duration; an expired claim returns the task to the queue (docs/review.md).",
+    parse: integer(1, 3600),
+  },
   aiProvider: {
     env: "DOCMESH_AI_PROVIDER",
     default: "builtin",
@@ -295,6 +301,43 @@ export const SETTINGS = {
     default: "120000",
     doc: "h2c: a connection with no frame received or sent for this many ms is closed (pings do not count; open streams send heartbeats). More than 2 × DOCMESH_HEARTBEAT_SECONDS.",
     parse: integer(1, 3_600_000),
+  },
+  otlpEndpoint: {
+    env: "DOCMESH_OTLP_ENDPOINT",
+    default: "",
+    doc: "OpenTelemetry: OTLP/HTTP endpoint that receives traces (e.g. http://127.0.0.1:59318, Jaeger from `npm run services -- up jaeger`; spans go to <endpoint>/v1/traces). Empty: spans are made (logs and the outbox carry their ids) but not exported. An unreachable collector only loses spans (docs/operations.md).",
+    parse: text,
+  },
+  traceSampleRatio: {
+    env: "DOCMESH_TRACE_SAMPLE_RATIO",
+    default: "1",
+    doc: "Fraction of new traces recorded, 0–1; a trace that arrives with a caller's traceparent follows the caller's decision.",
+    parse: fraction,
+  },
+  serviceName: {
+    env: "DOCMESH_SERVICE_NAME",
+    default: "",
+    doc: "OpenTelemetry service.name of this process. Empty: docmesh, or docmesh-<roles> when --role is given (e.g. docmesh-classifier).",
+    parse: text,
+  },
+  metricsPort: {
+    env: "DOCMESH_METRICS_PORT",
+    default: "off",
+    doc: "Port of this process's Prometheus endpoint (http://DOCMESH_METRICS_HOST:PORT/metrics); off: none. Give each process on a host its own port.",
+    parse: (raw: string, env: string): number | undefined =>
+      raw === "off" ? undefined : integer(1, 65535)(raw, env),
+  },
+  metricsHost: {
+    env: "DOCMESH_METRICS_HOST",
+    default: "127.0.0.1",
+    doc: "Address the Prometheus endpoint binds to.",
+    parse: text,
+  },
+  metricsTargetsDir: {
+    env: "DOCMESH_PROMETHEUS_TARGETS_DIR",
+    default: "",
+    doc: "A Prometheus file_sd directory: a process with a metrics port writes its address there while it runs (`npm run services -- up prometheus` sets it up and exports the variable). Empty: nowhere.",
+    parse: text,
   },
   edgeUpstreams: {
     env: "DOCMESH_EDGE_UPSTREAMS",

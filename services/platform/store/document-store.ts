@@ -382,11 +382,8 @@ export class DocumentStore {
     return row;
   }
 
-  private async transition(
-    tx: SqlExecutor,
-    row: DocumentRow,
-    transition: Transition,
-  ): Promise<DocumentEvent> {
+  /** Updates the locked row and appends its event; also used by the review store (review-store.ts). */
+  async transition(tx: SqlExecutor, row: DocumentRow, transition: Transition): Promise<DocumentEvent> {
     const set = { ...transition.set, status: transition.status };
     const columns = Object.keys(set);
     const assignments = columns.map((column, i) => `${column} = $${i + 2}`).join(", ");

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { openPostgres } from "../../../services/platform/store/postgres.ts";
 import { documentStoreContract } from "../../contract/document-store.ts";
+import { reviewServiceContract } from "../../contract/review-service.ts";
 import { requireEnv } from "../../support/env.ts";
 
 // Its own schema, so the contract's rows (and outbox rows for its test topic) never reach
 // the shared database that the cluster-mode tests and their outbox relay use.
-documentStoreContract("PostgreSQL", async () => {
+async function openOwnSchema() {
   const url = requireEnv("DOCMESH_DATABASE_URL", "postgres");
   const schema = `store_contract_${randomUUID().replaceAll("-", "")}`;
   const admin = openPostgres(url);
@@ -20,4 +21,7 @@ documentStoreContract("PostgreSQL", async () => {
       await db.close();
     },
   };
-});
+}
+
+documentStoreContract("PostgreSQL", openOwnSchema);
+reviewServiceContract("PostgreSQL", openOwnSchema);
