@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 npx buf lint
 
 npx buf generate
-if ! git diff --quiet --exit-code -- gen || [ -n "$(git ls-files --others --exclude-standard gen)" ]; then
-  echo "generated code in gen/ is stale: run 'npm run generate' and commit the result" >&2
-  git status --short gen >&2
+npx buf generate --template buf.gen.sdk.yaml   # the TypeScript SDK's copy (sdk/typescript/src/gen)
+generated=(gen sdk/typescript/src/gen)
+if ! git diff --quiet --exit-code -- "${generated[@]}" || [ -n "$(git ls-files --others --exclude-standard "${generated[@]}")" ]; then
+  echo "generated code in gen/ or sdk/typescript/src/gen/ is stale: run 'npm run generate' and commit the result" >&2
+  git status --short "${generated[@]}" >&2
   exit 1
 fi
 
