@@ -1,6 +1,12 @@
 // Runs one pipeline stage as a consumer group on the document-events topic.
 import type { DocumentEvent } from "../../gen/docmesh/events/v1/document_event_pb.ts";
-import type { EventBus, HandlerContext, RetryPolicy, Subscription } from "../platform/bus/bus.ts";
+import type {
+  EventBus,
+  HandlerContext,
+  RetryPolicy,
+  SubscribeOptions,
+  Subscription,
+} from "../platform/bus/bus.ts";
 import { DOCUMENT_EVENTS_DLQ_TOPIC, DOCUMENT_EVENTS_TOPIC } from "../platform/events/topics.ts";
 
 export interface EventDecoder {
@@ -12,19 +18,31 @@ export type StageHandler = (event: DocumentEvent, context: HandlerContext) => Pr
 
 export const STAGE_RETRY: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 };
 
+/**
+ * A redriven dead letter (AdminService.RedriveDeadLetters) carries the group that gave up on it:
+ * only that group runs it again; the others already handled the original.
+ */
+export const REDRIVE_GROUP_HEADER = "redrive.group";
+
 export function runStage(
   bus: EventBus,
   decoder: EventDecoder,
   groupId: string,
   handle: StageHandler,
   concurrency = 1,
+  startFrom: SubscribeOptions["startFrom"] = "earliest",
 ): Promise<Subscription> {
   return bus.subscribe({
     groupId,
     concurrency,
+    startFrom,
     topic: DOCUMENT_EVENTS_TOPIC,
     deadLetterTopic: DOCUMENT_EVENTS_DLQ_TOPIC,
     retry: STAGE_RETRY,
-    handler: async (record, context) => handle(await decoder.decode(record.value), context),
+    handler: async (record, context) => {
+      const redriveFor = record.headers[REDRIVE_GROUP_HEADER];
+      if (redriveFor !== undefined && redriveFor !== groupId) return;
+      await handle(await decoder.decode(record.value), context);
+    },
   });
 }

@@ -93,6 +93,11 @@ export interface EventBus {
   /** Resolves once every record is durably acknowledged (acks=all / fsync). */
   publish(topic: string, records: OutgoingRecord[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Records of `topic` the group has not committed yet, per partition (index = partition): the end
+   * offset minus the committed one (a group without a commit counts from the start). For status pages.
+   */
+  consumerLag?(groupId: string, topic: string): Promise<number[]>;
   close(): Promise<void>;
 }
 

@@ -209,6 +209,21 @@ export class EmbeddedBus implements EventBus {
     };
   }
 
+  async consumerLag(groupId: string, topicName: string): Promise<number[]> {
+    const topic = this.topic(topicName);
+    const live = this.groups.get(groupKey(groupId, topicName));
+    const saved = live
+      ? undefined
+      : (JSON.parse(await readFile(this.offsetsPath(groupId, topicName), "utf8").catch(() => "{}")) as Record<
+          string,
+          number
+        >);
+    return topic.logs.map(
+      (log, p) =>
+        log.endOffset - Math.min(live ? (live.offsets[p] ?? 0) : (saved?.[String(p)] ?? 0), log.endOffset),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all([...this.subscriptions].map((m) => m.group.leave(m)));

@@ -362,6 +362,19 @@ export class KafkaBus implements EventBus {
     return new Map(ends.filter((e) => !committed.has(e.partition)).map((e) => [e.partition, e.high]));
   }
 
+  async consumerLag(groupId: string, topic: string): Promise<number[]> {
+    await this.connect();
+    const ends = await this.admin.fetchTopicOffsets(topic);
+    const [mine] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    const committed = new Map((mine?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const lag: number[] = [];
+    for (const end of ends) {
+      const at = committed.get(end.partition) ?? -1;
+      lag[end.partition] = Math.max(0, Number(end.high) - (at >= 0 ? at : Number(end.low)));
+    }
+    return lag;
+  }
+
   /** Removes an (empty) consumer group; a group the broker already dropped is fine. */
   async deleteGroup(groupId: string): Promise<void> {
     await this.connect();
