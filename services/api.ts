@@ -1,6 +1,7 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { AdminService } from "../gen/docmesh/admin/v1/admin_service_pb.ts";
 import { IngestionService } from "../gen/docmesh/ingestion/v1/ingestion_service_pb.ts";
 import { MetadataService } from "../gen/docmesh/metadata/v1/metadata_service_pb.ts";
 import { ProgressService } from "../gen/docmesh/progress/v1/progress_service_pb.ts";
@@ -14,10 +15,17 @@ export interface ApiHandlers {
   metadata: Partial<ServiceImpl<typeof MetadataService>>;
   search: Partial<ServiceImpl<typeof SearchService>>;
   progress: Partial<ServiceImpl<typeof ProgressService>>;
+  admin: Partial<ServiceImpl<typeof AdminService>>;
 }
 
 /** The public services, by the names the health service reports. */
-export const PUBLIC_SERVICES = [IngestionService, MetadataService, SearchService, ProgressService] as const;
+export const PUBLIC_SERVICES = [
+  IngestionService,
+  MetadataService,
+  SearchService,
+  ProgressService,
+  AdminService,
+] as const;
 
 /** Each public service by its ApiHandlers key (which is also its role name in services/runtime.ts). */
 export const SERVICE_KEYS: [keyof ApiHandlers, DescService][] = [
@@ -25,6 +33,7 @@ export const SERVICE_KEYS: [keyof ApiHandlers, DescService][] = [
   ["metadata", MetadataService],
   ["search", SearchService],
   ["progress", ProgressService],
+  ["admin", AdminService],
 ];
 
 // Connect ignores unknown JSON keys by default, and with them unknown enum names: {"category":

@@ -7,6 +7,7 @@ import {
   unauthenticatedLimitInterceptor,
   unauthenticatedLimitOptions,
 } from "../gateway/unauthenticated-limit.ts";
+import { type RunningAdmin, startAdmin } from "./admin/admin.ts";
 import type { ApiHandlers } from "./api.ts";
 import { type App, startApi } from "./app.ts";
 import { classifierStage } from "./classifier/classify-stage.ts";
@@ -35,7 +36,7 @@ import { Search } from "./search/search.ts";
  * The public services, each a role (and a deployable) of its own. A role's name is its key in
  * ApiHandlers; `api` is the shorthand for every one of them.
  */
-export const SERVICE_ROLES = ["ingestion", "metadata", "search", "progress"] as const;
+export const SERVICE_ROLES = ["ingestion", "metadata", "search", "progress", "admin"] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 export const ROLES = ["api", ...SERVICE_ROLES, "relay", "classifier", "extractor", "indexer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -125,6 +126,7 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
 
   let hub: ProgressHub | undefined;
   let sweeper: ReturnType<typeof startUploadSweeper> | undefined;
+  let admin: RunningAdmin | undefined;
   if (app) {
     // Each service is built only where it is served: a search process never follows the progress
     // topic, a progress process never sweeps uploads.
@@ -153,6 +155,10 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
         heartbeatMs: config.heartbeatSeconds * 1000,
       });
     }
+    if (has("admin")) {
+      admin = await startAdmin(platform, pageTokens, committed);
+      handlers.admin = admin.handlers;
+    }
     app.bind(handlers, has("ingestion") ? platform.uploadRoute : undefined);
   }
   log.info("started", { roles, mode: config.mode, url: app?.server.url });
@@ -166,6 +172,7 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
       await sweeper?.stop();
       for (const subscription of subscriptions) await subscription.stop();
       await hub?.stop();
+      await admin?.stop();
       await relay?.stop();
       await platform.close();
     },
