@@ -17,6 +17,8 @@ COPY tsconfig.json ./
 COPY gen ./gen
 COPY services ./services
 COPY gateway ./gateway
+# The Envoy renderer (docker-compose.yml edge-config).
+COPY scripts/edge ./scripts/edge
 
 USER node
 CMD ["node", "--import", "tsx", "services/main.ts", "--cluster", "--role=api"]

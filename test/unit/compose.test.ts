@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SERVICE_ROLES } from "../../services/runtime.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const servicesDir = join(root, "scripts", "services");
@@ -171,7 +172,8 @@ for (const f of readdirSync(servicesDir).filter((f) => f.endsWith(".sh"))) {
   }
 }
 
-const processes = ["api", "classifier", "extractor", "indexer", "relay"];
+/** One process per public service (services/runtime.ts SERVICE_ROLES) and per pipeline role. */
+const processes = [...SERVICE_ROLES, "classifier", "extractor", "indexer", "relay"];
 
 // The published host ports of each backing service, from ports.env.
 const published: Record<string, string[]> = {
@@ -268,7 +270,25 @@ describe("docker-compose.yml agrees with scripts/services", () => {
       expect(env.DOCMESH_SCHEMA_REGISTRY_URL).toMatch(/\/apis\/ccompat\/v7$/);
       expect(env.DOCMESH_S3_BUCKET).toBe("docmesh");
     }
-    expect(services.api?.build).toBe(".");
+    expect(services.ingestion?.build).toBe(".");
+  });
+
+  it("runs each public service on its own published port, one page-token secret for all", () => {
+    const secrets = new Set<string | null | undefined>();
+    const upstreams: string[] = [];
+    for (const role of SERVICE_ROLES) {
+      const env = services[role]?.environment ?? {};
+      expect(services[role]?.ports, role).toEqual([`127.0.0.1:${env.DOCMESH_PORT}:${env.DOCMESH_PORT}`]);
+      secrets.add(env.DOCMESH_PAGE_TOKEN_SECRET);
+      upstreams.push(`${role}=127.0.0.1:${env.DOCMESH_PORT}`);
+    }
+    expect(new Set(SERVICE_ROLES.map((r) => services[r]?.environment?.DOCMESH_PORT)).size).toBe(
+      SERVICE_ROLES.length,
+    );
+    expect(secrets.size).toBe(1);
+    expect([...secrets][0]).toMatch(/^\$\{DOCMESH_PAGE_TOKEN_SECRET:-.+\}$/);
+    // Envoy (host network) reaches each service at its published port.
+    expect(services["edge-config"]?.environment?.DOCMESH_EDGE_UPSTREAMS?.split(",")).toEqual(upstreams);
   });
 
   it("uses the same MinIO credentials as the scripts", () => {
@@ -279,7 +299,7 @@ describe("docker-compose.yml agrees with scripts/services", () => {
       MINIO_ROOT_USER: access,
       MINIO_ROOT_PASSWORD: secret,
     });
-    expect(services.api?.environment).toMatchObject({
+    expect(services.ingestion?.environment).toMatchObject({
       DOCMESH_S3_ACCESS_KEY: access,
       DOCMESH_S3_SECRET_KEY: secret,
     });

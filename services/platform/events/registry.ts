@@ -74,7 +74,15 @@ export class SchemaRegistryClient {
   }
 
   async setCompatibility(subject: string, compatibility: Compatibility): Promise<void> {
-    await this.call("PUT", `/config/${encodeURIComponent(subject)}`, { compatibility });
+    const put = () => this.call("PUT", `/config/${encodeURIComponent(subject)}`, { compatibility });
+    try {
+      await put();
+    } catch (error) {
+      // Apicurio answers 409 when another process created the subject's rule at the same moment
+      // (several processes starting together); the rule exists now, so setting it is an update.
+      if (!(error instanceof SchemaRegistryError && error.status === 409)) throw error;
+      await put();
+    }
   }
 
   async getCompatibility(subject: string): Promise<string> {
