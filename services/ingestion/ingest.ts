@@ -12,6 +12,7 @@ import { DocmeshError, exhausted, invalid, notFound, precondition } from "../pla
 import type { DocumentStore } from "../platform/store/document-store.ts";
 import type { UploadRow, UploadStore } from "../platform/store/upload-store.ts";
 import { checkedMediaType } from "./media-type.ts";
+import type { TenantQuotas } from "./quotas.ts";
 
 export interface IngestionLimits {
   maxUploadBytes: number;
@@ -66,6 +67,8 @@ export class Ingestion {
     private readonly limits: IngestionLimits,
     /** Called after a commit that wrote outbox rows (wakes an in-process relay). */
     private readonly committed: () => void = () => {},
+    /** Per-tenant quotas; none when absent. */
+    private readonly quotas?: TenantQuotas,
   ) {}
 
   async upload(input: UploadInput): Promise<Accepted> {
@@ -81,6 +84,7 @@ export class Ingestion {
     const sha256 = sha256Hex(input.content);
     const existing = await this.store.findBySha256(input.tenant, sha256);
     if (existing) return { document: existing, duplicate: true };
+    await this.quotas?.checkNewDocument(input.tenant, input.content.length);
     const batchId = await this.batchIdOf(input.tenant, input.batch);
 
     const id = randomUUID();
@@ -106,6 +110,7 @@ export class Ingestion {
   async createUpload(input: Omit<UploadInput, "content"> & { sizeBytes: number; sha256: string }) {
     const existing = await this.store.findBySha256(input.tenant, input.sha256);
     if (existing) return { name: "", uploadUrl: "", expireTime: new Date(), existingDocument: existing };
+    await this.quotas?.checkNewDocument(input.tenant, input.sizeBytes);
     const batchId = await this.batchIdOf(input.tenant, input.batch);
     const id = randomUUID();
     const stagingKey = `${STAGING_PREFIX}/${id}`;
@@ -154,6 +159,9 @@ export class Ingestion {
           "they were discarded, PUT the announced bytes again",
       );
     }
+
+    // Checked again: other documents may have used the room since CreateUpload.
+    await this.quotas?.checkNewDocument(tenant, upload.size_bytes);
 
     // Snapshot first, verify the snapshot: what is verified is exactly what is kept, whatever
     // is PUT to the staging key meanwhile. A snapshot left by an earlier, interrupted call is

@@ -81,6 +81,22 @@ function rateLimitTable(raw: string, env: string): RateLimitTable {
   return table;
 }
 
+/** A per-tenant quota: the limit of each named tenant, `*` for every other; 0 means none. */
+export type TenantQuotaTable = Record<string, number>;
+
+function tenantQuotaTable(raw: string, env: string): TenantQuotaTable {
+  const table: TenantQuotaTable = {};
+  for (const item of list(raw)) {
+    const match = /^(\*|[^=\s]{1,255})=([0-9]{1,16})$/.exec(item);
+    if (!match || !Number.isSafeInteger(Number(match[2]))) {
+      throw new ConfigError(`${env}: "${item}" is not TENANT=LIMIT (e.g. *=0,acme=1000; 0 = no limit)`);
+    }
+    table[match[1] as string] = Number(match[2]);
+  }
+  if (table["*"] === undefined) throw new ConfigError(`${env} must have a "*" entry (every other tenant)`);
+  return table;
+}
+
 export const SETTINGS = {
   mode: {
     env: "DOCMESH_MODE",
@@ -106,6 +122,18 @@ export const SETTINGS = {
     default: String(50 * 1024 * 1024),
     doc: "Largest one-call upload; larger ones get RESOURCE_EXHAUSTED (use CreateUpload).",
     parse: integer(1, 64 * 1024 * 1024),
+  },
+  quotaDocumentsPerDay: {
+    env: "DOCMESH_QUOTA_DOCUMENTS_PER_DAY",
+    default: "*=0",
+    doc: "Per-tenant quota documents_per_day: new documents a tenant may add per UTC day, TENANT=N list, * for every other tenant, 0 = no limit (e.g. *=10000,acme=50000). Past it uploads get RESOURCE_EXHAUSTED naming the quota (docs/operations.md).",
+    parse: tenantQuotaTable,
+  },
+  quotaBytesStored: {
+    env: "DOCMESH_QUOTA_BYTES_STORED",
+    default: "*=0",
+    doc: "Per-tenant quota bytes_stored: total size of a tenant's originals, TENANT=BYTES list, * for every other tenant, 0 = no limit. An upload that would pass it gets RESOURCE_EXHAUSTED naming the quota.",
+    parse: tenantQuotaTable,
   },
   reviewThreshold: {
     env: "DOCMESH_REVIEW_THRESHOLD",
