@@ -8,6 +8,7 @@ import {
   RETRY_ON_UNSEEN,
   UNAUTHENTICATED_LIMIT_FILTER,
 } from "./envoy-config.ts";
+import { REQUIRE_ROLE_FILTER } from "./envoy-roles.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -24,7 +25,8 @@ export function edgeProblems(config: Obj, rpcs: EdgeRpc[]): string[] {
     ["envoy.filters.http.header_mutation", "envoy.filters.http.jwt_authn"],
     ["envoy.filters.http.jwt_authn", UNAUTHENTICATED_LIMIT_FILTER],
     [UNAUTHENTICATED_LIMIT_FILTER, REQUIRE_TOKEN_FILTER],
-    [REQUIRE_TOKEN_FILTER, "envoy.filters.http.local_ratelimit"],
+    [REQUIRE_TOKEN_FILTER, REQUIRE_ROLE_FILTER],
+    [REQUIRE_ROLE_FILTER, "envoy.filters.http.local_ratelimit"],
     ["envoy.filters.http.local_ratelimit", "envoy.filters.http.grpc_json_transcoder"],
     ["envoy.filters.http.grpc_json_transcoder", "envoy.filters.http.router"],
   ] as const) {
@@ -73,6 +75,9 @@ export function edgeProblems(config: Obj, rpcs: EdgeRpc[]): string[] {
     if (!descriptors.some((d) => dig(d, "entries.0.key") === "tenant")) {
       problems.push(`${label}: no per-tenant rate limit`);
     }
+    const role = (route.typed_per_filter_config as Obj | undefined)?.[REQUIRE_ROLE_FILTER];
+    const policies = dig(role, "rbac.rules.policies") as Obj | undefined;
+    if (!policies || Object.keys(policies).length === 0) problems.push(`${label}: no role policy`);
   }
 }
 

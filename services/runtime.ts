@@ -15,7 +15,6 @@ import { extractorStage } from "./extractor/extract-stage.ts";
 import { indexerStage } from "./indexer/index-stage.ts";
 import { ingestionHandlers } from "./ingestion/handlers.ts";
 import { Ingestion } from "./ingestion/ingest.ts";
-import { TenantQuotas } from "./ingestion/quotas.ts";
 import { startUploadSweeper } from "./ingestion/upload-sweep.ts";
 import { metadataHandlers } from "./metadata/handlers.ts";
 import { DEFAULT_PARSE_BUDGET, setParserWorkers } from "./parsing/parser.ts";
@@ -28,8 +27,10 @@ import { CONSUMER_GROUPS } from "./platform/events/topics.ts";
 import { logger } from "./platform/log.ts";
 import { PageTokens } from "./platform/page-token.ts";
 import { OutboxRelay } from "./platform/store/outbox-relay.ts";
+import { ReviewStore } from "./platform/store/review-store.ts";
 import { progressHandlers } from "./progress/handlers.ts";
 import { ProgressHub } from "./progress/hub.ts";
+import { reviewHandlers } from "./review/handlers.ts";
 import { searchHandlers } from "./search/handlers.ts";
 import { Search } from "./search/search.ts";
 
@@ -37,7 +38,7 @@ import { Search } from "./search/search.ts";
  * The public services, each a role (and a deployable) of its own. A role's name is its key in
  * ApiHandlers; `api` is the shorthand for every one of them.
  */
-export const SERVICE_ROLES = ["ingestion", "metadata", "search", "progress", "admin"] as const;
+export const SERVICE_ROLES = ["ingestion", "metadata", "search", "progress", "review", "admin"] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 export const ROLES = ["api", ...SERVICE_ROLES, "relay", "classifier", "extractor", "indexer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -140,10 +141,6 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
         blobs,
         { maxUploadBytes: config.maxUploadBytes, presignExpirySeconds: 15 * 60 },
         committed,
-        new TenantQuotas(platform.db, {
-          documentsPerDay: config.quotaDocumentsPerDay,
-          bytesStored: config.quotaBytesStored,
-        }),
       );
       sweeper = startUploadSweeper(blobs, platform.uploads);
       handlers.ingestion = ingestionHandlers(ingestion);
@@ -163,6 +160,14 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
     if (has("admin")) {
       admin = await startAdmin(platform, pageTokens, committed);
       handlers.admin = admin.handlers;
+    }
+    if (has("review")) {
+      handlers.review = reviewHandlers({
+        reviews: new ReviewStore(platform.db, store),
+        pageTokens,
+        leaseSeconds: config.reviewLeaseSeconds,
+        committed,
+      });
     }
     app.bind(handlers, has("ingestion") ? platform.uploadRoute : undefined);
   }

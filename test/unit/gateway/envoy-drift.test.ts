@@ -123,6 +123,7 @@ describe("Envoy config vs contracts", () => {
       "docmesh.search.v1.SearchService: not in the transcoder's services",
       "/docmesh.progress.v1.ProgressService/WatchBatch: a stream needs timeout 0s, has 15s",
       "/docmesh.progress.v1.ProgressService/WatchBatch: no per-tenant rate limit",
+      "/docmesh.progress.v1.ProgressService/WatchBatch: no role policy",
       // The REST route shares the route action object, so it has the same wrong timeout.
       "/docmesh.progress.v1.ProgressService/WatchBatch (GET /v1/{name=batches/*}:watch): a stream needs timeout 0s, has 15s",
     ]);
