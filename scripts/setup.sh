@@ -4,6 +4,7 @@
 #   google/api/*        npm google-proto-files
 #   grpc/health/v1      npm grpc-health-check
 #   buf/validate        Maven Central jar build.buf:protovalidate (cached outside the repo)
+#   grpc/reflection     Maven Central jar io.grpc:grpc-services (cached outside the repo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

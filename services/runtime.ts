@@ -15,6 +15,7 @@ import { extractorStage } from "./extractor/extract-stage.ts";
 import { indexerStage } from "./indexer/index-stage.ts";
 import { ingestionHandlers } from "./ingestion/handlers.ts";
 import { Ingestion } from "./ingestion/ingest.ts";
+import { TenantQuotas } from "./ingestion/quotas.ts";
 import { startUploadSweeper } from "./ingestion/upload-sweep.ts";
 import { metadataHandlers } from "./metadata/handlers.ts";
 import { DEFAULT_PARSE_BUDGET, setParserWorkers } from "./parsing/parser.ts";
@@ -141,6 +142,10 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
         blobs,
         { maxUploadBytes: config.maxUploadBytes, presignExpirySeconds: 15 * 60 },
         committed,
+        new TenantQuotas(platform.db, {
+          documentsPerDay: config.quotaDocumentsPerDay,
+          bytesStored: config.quotaBytesStored,
+        }),
       );
       sweeper = startUploadSweeper(blobs, platform.uploads);
       handlers.ingestion = ingestionHandlers(ingestion);
