@@ -1,0 +1,3 @@
+import { reviewSuite } from "../../e2e/review-suite.ts";
+
+reviewSuite("embedded");
