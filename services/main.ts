@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, describeSettings, loadConfig } from "./platform/config.ts";
 import { logger, setLogLevel } from "./platform/log.ts";
+import { startTelemetry, telemetryOptions } from "./platform/telemetry/telemetry.ts";
 import { ROLES, type Role, run, SERVICE_ROLES } from "./runtime.ts";
 
 const HELP = `Docmesh — document processing over Connect, gRPC and gRPC-Web.
@@ -44,7 +45,10 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(process.env, values.cluster ? { mode: "cluster" } : {});
   setLogLevel(config.logLevel);
-  const running = await run(config, parseRoles(values.role));
+  const roles = parseRoles(values.role);
+  // Before the roles start, so their first spans and metrics are recorded.
+  const telemetry = await startTelemetry(telemetryOptions(config, values.role ? roles : undefined));
+  const running = await run(config, roles);
 
   const log = logger("main");
   let stopping = false;
@@ -63,6 +67,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     await running.stop();
+    await telemetry.shutdown();
     process.exit(0);
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(signal));

@@ -29,6 +29,8 @@ import { logger } from "./platform/log.ts";
 import { PageTokens } from "./platform/page-token.ts";
 import { OutboxRelay } from "./platform/store/outbox-relay.ts";
 import { ReviewStore } from "./platform/store/review-store.ts";
+import { registerPipelineGauges } from "./platform/telemetry/pipeline-gauges.ts";
+import { telemetryInterceptor } from "./platform/telemetry/rpc-interceptor.ts";
 import { progressHandlers } from "./progress/handlers.ts";
 import { ProgressHub } from "./progress/hub.ts";
 import { reviewHandlers } from "./review/handlers.ts";
@@ -67,6 +69,7 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
       ? await startApi(config, {
           services: served,
           interceptors: [
+            telemetryInterceptor(),
             unauthenticatedLimitInterceptor(unauthenticatedLimitOptions(config)),
             authInterceptor({
               mode: config.auth,
@@ -88,6 +91,7 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
     ? new OutboxRelay(platform.db, bus, { encode: platform.encodeOutbox })
     : undefined;
   relay?.start();
+  const stopGauges = relay ? registerPipelineGauges(platform.db, bus) : undefined;
   const committed = () => relay?.kick();
 
   const subscriptions: Subscription[] = [];
@@ -189,6 +193,7 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
       await hub?.stop();
       await admin?.stop();
       await relay?.stop();
+      stopGauges?.();
       await platform.close();
     },
   };

@@ -42,8 +42,25 @@ export interface OcrResult {
   lines: OcrLine[];
 }
 
+/** When each OCR call of the current parse ran (epoch ms): the main thread makes spans of them. */
+const runs: { startMs: number; endMs: number }[] = [];
+
+/** The OCR runs since the last call, for the parse that just finished in this thread. */
+export function takeOcrRuns(): { startMs: number; endMs: number }[] {
+  return runs.splice(0);
+}
+
 /** Recognises one image (PNG, JPEG, TIFF, BMP bytes). */
 export async function ocrImage(image: Uint8Array): Promise<OcrResult> {
+  const startMs = Date.now();
+  try {
+    return await recognize(image);
+  } finally {
+    runs.push({ startMs, endMs: Date.now() });
+  }
+}
+
+async function recognize(image: Uint8Array): Promise<OcrResult> {
   const worker = await getWorker();
   const { data } = await worker.recognize(
     Buffer.from(image.buffer, image.byteOffset, image.byteLength),

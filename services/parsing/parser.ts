@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
+import { type OcrRun, tracedParse } from "../platform/telemetry/parse.ts";
 import { ParseError } from "./errors.ts";
 import { TEXT_MEMORY_FACTOR } from "./format.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
@@ -35,7 +36,10 @@ export async function parseDocument(
 ): Promise<ParsedDocument> {
   checkInput(bytes, mediaType);
   checkMemoryEstimate(bytes, mediaType, budget);
-  return poolFor(budget.maxMemoryMb).run(bytes, mediaType, budget);
+  // The span covers the wait for a parser thread too: that wait is part of the document's latency.
+  return tracedParse(mediaType, bytes.byteLength, () =>
+    poolFor(budget.maxMemoryMb).run(bytes, mediaType, budget),
+  );
 }
 
 /** Cheap checks done before any worker is involved. */
@@ -119,12 +123,18 @@ function startWorker(options: WorkerOptions): Worker {
   return new Worker(code, { ...options, eval: true });
 }
 
+/** A parsed document and when OCR ran while parsing it (for its spans). */
+interface ParseResult {
+  doc: ParsedDocument;
+  ocrRuns: OcrRun[];
+}
+
 interface Job {
   id: number;
   bytes: Uint8Array;
   mediaType: string;
   budget: ParseBudget;
-  resolve: (d: ParsedDocument) => void;
+  resolve: (parsed: ParseResult) => void;
   reject: (e: ParseError) => void;
 }
 
@@ -144,7 +154,7 @@ class ParserPool {
     private readonly size: number,
   ) {}
 
-  run(bytes: Uint8Array, mediaType: string, budget: ParseBudget): Promise<ParsedDocument> {
+  run(bytes: Uint8Array, mediaType: string, budget: ParseBudget): Promise<ParseResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ id: nextId++, bytes, mediaType, budget, resolve, reject });
       this.pump();
@@ -207,7 +217,7 @@ class ParserPool {
       const job = slot.job;
       if (!job || reply.id !== job.id) return;
       this.finish(slot);
-      if (reply.ok) job.resolve(reply.doc);
+      if (reply.ok) job.resolve({ doc: reply.doc, ocrRuns: reply.ocrRuns });
       else job.reject(new ParseError(reply.reason, reply.message));
       this.pump();
     });

@@ -11,5 +11,5 @@ export interface WorkerRequest {
 }
 
 export type WorkerReply =
-  | { id: number; ok: true; doc: ParsedDocument }
+  | { id: number; ok: true; doc: ParsedDocument; ocrRuns: { startMs: number; endMs: number }[] }
   | { id: number; ok: false; reason: ParseFailureReason; message: string };

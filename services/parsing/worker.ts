@@ -2,6 +2,7 @@ import { parentPort } from "node:worker_threads";
 import { parseInThisThread } from "./dispatch.ts";
 import { ParseError } from "./errors.ts";
 import { setMaxTextChars, TEXT_MEMORY_FACTOR } from "./format.ts";
+import { takeOcrRuns } from "./ocr.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
 // The parsing worker thread: one job at a time, sent by parser.ts. A job that hangs or blows the
@@ -16,7 +17,7 @@ port.on("message", async (req: WorkerRequest) => {
     const doc = await parseInThisThread(new Uint8Array(req.bytes), req.mediaType, {
       maxUncompressedBytes: req.maxUncompressedBytes,
     });
-    reply = { id: req.id, ok: true, doc };
+    reply = { id: req.id, ok: true, doc, ocrRuns: takeOcrRuns() };
   } catch (err) {
     if (err instanceof ParseError)
       reply = { id: req.id, ok: false, reason: err.reason, message: err.message };
@@ -31,5 +32,6 @@ port.on("message", async (req: WorkerRequest) => {
       };
     }
   }
+  takeOcrRuns(); // a failed parse's runs are not reported
   port.postMessage(reply);
 });

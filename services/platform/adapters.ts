@@ -29,6 +29,7 @@ import { openPostgres } from "./store/postgres.ts";
 import { ProgressStore } from "./store/progress-store.ts";
 import type { SqlDatabase } from "./store/sql.ts";
 import { UploadStore } from "./store/upload-store.ts";
+import { BLOB_OPERATIONS, INDEX_OPERATIONS, tracedAi, tracedPort } from "./telemetry/ports.ts";
 
 export interface Platform {
   db: SqlDatabase;
@@ -70,7 +71,20 @@ export async function openPlatform(config: Config, publicBaseUrl: string): Promi
   }
   return {
     ...parts,
-    ai,
+    // Spans and latency metrics around every call to object storage, the index and the AI provider.
+    blobs: tracedPort(
+      "blobs",
+      config.mode === "cluster" ? "minio" : "filesystem",
+      parts.blobs,
+      BLOB_OPERATIONS,
+    ),
+    index: tracedPort(
+      "index",
+      config.mode === "cluster" ? "opensearch" : "pglite",
+      parts.index,
+      INDEX_OPERATIONS,
+    ),
+    ai: tracedAi(ai),
     store: new DocumentStore(parts.db, DOCUMENT_EVENTS_TOPIC),
     uploads: new UploadStore(parts.db),
     progressLog: new ProgressStore(parts.db),

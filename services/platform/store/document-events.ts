@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { context, propagation } from "@opentelemetry/api";
 import type { DocumentStatus } from "../../../gen/docmesh/document/v1/document_pb.ts";
 import { type DocumentEvent, DocumentEventSchema } from "../../../gen/docmesh/events/v1/document_event_pb.ts";
 import { eventHeaders } from "../events/records.ts";
@@ -46,8 +47,11 @@ export async function appendEvent(
     payload,
   });
   const bytes = toBinary(DocumentEventSchema, event);
-  // The relay publishes these headers as they are: the same ones eventRecord() builds.
-  const outboxHeaders: Record<string, string> = { ...eventHeaders(event), ...headers };
+  // The relay publishes these headers as they are: the same ones eventRecord() builds, plus the
+  // traceparent of the span this transaction runs in, so the trace goes on where the event is read.
+  const trace: Record<string, string> = {};
+  propagation.inject(context.active(), trace);
+  const outboxHeaders: Record<string, string> = { ...eventHeaders(event), ...trace, ...headers };
   await tx.query("INSERT INTO outbox (document_id, topic, payload, headers) VALUES ($1, $2, $3, $4)", [
     target.id,
     topic,

@@ -2,6 +2,7 @@
 // A crash between publish and delete republishes a row: consumers deduplicate by event id.
 import type { EventBus } from "../bus/bus.ts";
 import { logger } from "../log.ts";
+import { relaySpans } from "../telemetry/outbox.ts";
 import type { SqlDatabase } from "./sql.ts";
 
 interface OutboxRow {
@@ -84,14 +85,21 @@ export class OutboxRelay {
       const byTopic = new Map<string, OutboxRow[]>();
       for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
       for (const [topic, topicRows] of byTopic) {
-        const records = await Promise.all(
-          topicRows.map(async (row) => ({
-            key: row.document_id,
-            value: await this.options.encode(topic, new Uint8Array(row.payload)),
-            headers: row.headers,
-          })),
-        );
-        await this.bus.publish(topic, records);
+        const spans = relaySpans(topicRows);
+        try {
+          const records = await Promise.all(
+            topicRows.map(async (row, i) => ({
+              key: row.document_id,
+              value: await this.options.encode(topic, new Uint8Array(row.payload)),
+              headers: spans.headersOf(i),
+            })),
+          );
+          await this.bus.publish(topic, records);
+          spans.end();
+        } catch (error) {
+          spans.end(error);
+          throw error;
+        }
       }
       await tx.query("DELETE FROM outbox WHERE id = ANY($1)", [rows.map((r) => r.id)]);
       return rows.length;
