@@ -1,6 +1,6 @@
 // Live upload progress on stderr: one bar per file in flight and an overall bar with an ETA
-// (cli-progress). On a terminal bars redraw in place; elsewhere they are off unless forced, so
-// pipes and logs get only the final lines.
+// (cli-progress). On a terminal bars redraw in place; elsewhere they are off unless forced. With
+// bars, each finished file's line is printed above them (stderr); without, on stdout.
 import cliProgress from "cli-progress";
 
 export type ProgressMode = "auto" | "always" | "never";
@@ -16,7 +16,12 @@ export function uploadBars(totalBytes: number, fileCount: number, mode: Progress
   const stream = process.stderr;
   const enabled = mode === "always" || (mode === "auto" && stream.isTTY);
   if (!enabled) {
-    return { start() {}, progress() {}, done: (_path, line) => stream.write(`${line}\n`), stop() {} };
+    return {
+      start() {},
+      progress() {},
+      done: (_path, line) => line && process.stdout.write(`${line}\n`),
+      stop() {},
+    };
   }
   const multi = new cliProgress.MultiBar(
     {
@@ -28,7 +33,6 @@ export function uploadBars(totalBytes: number, fileCount: number, mode: Progress
       noTTYOutput: mode === "always",
       notTTYSchedule: 250,
       etaBuffer: 50,
-      autopadding: true,
     },
     cliProgress.Presets.shades_classic,
   );
@@ -68,10 +72,11 @@ export function uploadBars(totalBytes: number, fileCount: number, mode: Progress
       finished++;
       sentByFile.set(path, sizes.get(path) ?? 0);
       addToOverall();
-      multi.log(`${line}\n`);
+      if (line) multi.log(`${line}\n`);
     },
     stop() {
       overall.update(overall.getTotal());
+      multi.update(); // stop() alone would drop lines logged since the last redraw
       multi.stop();
     },
   };

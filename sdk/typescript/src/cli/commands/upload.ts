@@ -36,7 +36,8 @@ export async function upload(context: Context, inputs: string[], flags: UploadFl
   for (const file of files) total += (await stat(file)).size;
 
   const bars = uploadBars(total, files.length, context.json ? "never" : mode);
-  const show = (path: string) => relative(process.cwd(), path) || path;
+  const show = (path: string) =>
+    path.startsWith(`${process.cwd()}/`) ? relative(process.cwd(), path) : path;
   const line = (outcome: UploadOutcome) =>
     isUploadError(outcome)
       ? `✗ ${show(outcome.path)}: ${outcome.error.rawMessage}`
