@@ -55,7 +55,7 @@ describe("docmesh CLI", () => {
       "--progress",
       "always",
       "--large-file-bytes",
-      "65536",
+      "16384",
     ]);
     expect(ran.code, ran.stderr).toBe(0);
     // Progress bars (stderr): the overall bar with an ETA, and per-file bars.
