@@ -23,17 +23,9 @@ import { ReviewStore } from "../../services/platform/store/review-store.ts";
 import { fieldsToJson } from "../../services/platform/store/rows.ts";
 import type { SqlDatabase } from "../../services/platform/store/sql.ts";
 import { reviewHandlers } from "../../services/review/handlers.ts";
+import { codeOf } from "../support/rpc.ts";
 
 const TOPIC = "test.review-events";
-
-async function codeOf(call: Promise<unknown>): Promise<Code | "ok"> {
-  try {
-    await call;
-    return "ok";
-  } catch (error) {
-    return ConnectError.from(error).code;
-  }
-}
 
 async function errorOf(call: Promise<unknown>): Promise<ConnectError> {
   try {

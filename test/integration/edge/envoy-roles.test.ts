@@ -3,7 +3,7 @@
 // Envoy itself, before the service, as PERMISSION_DENIED over Connect, gRPC and REST.
 import { randomUUID } from "node:crypto";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,19 +16,12 @@ import {
   ReviewService,
 } from "../../../gen/docmesh/review/v1/review_service_pb.ts";
 import { startDocmesh, type TestDocmesh } from "../../support/docmesh.ts";
+import { bearer } from "../../support/rpc.ts";
 import { type Edge, startEdge } from "./edge.ts";
 
 const tenant = `roles-${randomUUID().slice(0, 8)}`;
 let docmesh: TestDocmesh;
 let edge: Edge;
-
-const bearer =
-  (token: string): Interceptor =>
-  (next) =>
-  (request) => {
-    request.header.set("authorization", `Bearer ${token}`);
-    return next(request);
-  };
 
 function clients(token: string) {
   const transport = createConnectTransport({

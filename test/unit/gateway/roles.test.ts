@@ -22,6 +22,7 @@ import { MetadataService } from "../../../gen/docmesh/metadata/v1/metadata_servi
 import { ReviewService } from "../../../gen/docmesh/review/v1/review_service_pb.ts";
 import { type AuthMode, authInterceptor } from "../../../services/platform/auth.ts";
 import { identityOf } from "../../../services/platform/identity.ts";
+import { codeOf } from "../../support/rpc.ts";
 
 const NAME = "reviewTasks/00000000-0000-0000-0000-000000000001";
 
@@ -63,15 +64,6 @@ function edge(mode: AuthMode = "jwt") {
       review: createClient(ReviewService, transport),
     };
   };
-}
-
-async function codeOf(call: Promise<unknown>): Promise<Code | "ok"> {
-  try {
-    await call;
-    return "ok";
-  } catch (error) {
-    return ConnectError.from(error).code;
-  }
 }
 
 /** Uploader RPC, reviewer RPC, admin RPC: what a token may call. */
