@@ -16,7 +16,7 @@ import { instruments } from "./instruments.ts";
 const STAGE_EVENTS: Record<string, readonly string[]> = {
   [CONSUMER_GROUPS.classifier]: ["uploaded", "reprocessRequested"],
   [CONSUMER_GROUPS.extractor]: ["classified"],
-  [CONSUMER_GROUPS.indexer]: ["extracted", "updated", "deleted"],
+  [CONSUMER_GROUPS.indexer]: ["extracted", "updated", "reviewed", "deleted"],
 };
 
 export function tracedStage(
