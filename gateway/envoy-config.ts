@@ -4,6 +4,7 @@
 
 import { CLOCK_SKEW_SECONDS } from "../services/platform/auth.ts";
 import type { RateLimitRule, RateLimitTable } from "../services/platform/config.ts";
+import { consoleJwtRules, consoleRoutes } from "./console-routes.ts";
 import { EDGE_SERVICES, type EdgeRpc, edgeRpcs, OPEN_SERVICES } from "./contracts.ts";
 import {
   JWT_PAYLOAD_METADATA,
@@ -317,6 +318,17 @@ function routeConfig(options: EnvoyOptions, rpcs: EdgeRpc[]): Yaml {
       });
     }
   }
+  // The web console (docs/console.md), served by the metadata service's processes.
+  const consoleCluster = clusterOf(
+    EDGE_SERVICES.find((s) => serviceRole(s.typeName) === "metadata")?.typeName ?? "",
+  );
+  routes.push(
+    ...consoleRoutes(consoleCluster, {
+      [UNAUTHENTICATED_LIMIT_FILTER]: disabledOnRoute(),
+      [REQUIRE_TOKEN_FILTER]: disabledOnRoute(),
+      [REQUIRE_ROLE_FILTER]: disabledOnRoute(),
+    }),
+  );
   routes.push({
     name: "not_found",
     match: { prefix: "/" },
@@ -565,6 +577,7 @@ function httpFilters(options: EnvoyOptions): Yaml[] {
         // can count it by address; the require-token filter after it refuses it.
         rules: [
           ...openRules,
+          ...consoleJwtRules(),
           {
             match: { prefix: "/" },
             requires: {

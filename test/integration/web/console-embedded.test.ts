@@ -1,0 +1,3 @@
+import { consoleSuite } from "./console-suite.ts";
+
+consoleSuite("embedded");
