@@ -58,9 +58,15 @@ async function mint(
   res: http.ServerResponse,
   settings: Partial<SessionSettings>,
 ): Promise<void> {
+  const text = await readBody(req);
+  if (text === undefined) {
+    res.setHeader("connection", "close");
+    json(res, 413, { error: `the body is over ${MAX_BODY_BYTES} bytes` });
+    return;
+  }
   let body: { tenant?: unknown; subject?: unknown; roles?: unknown };
   try {
-    body = JSON.parse(await readBody(req)) as typeof body;
+    body = JSON.parse(text) as typeof body;
   } catch (error) {
     json(res, 400, { error: `the body must be JSON: ${(error as Error).message}` });
     return;
@@ -93,19 +99,21 @@ async function mint(
   json(res, 200, { token });
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolveBody, reject) => {
+/** The body as text; undefined past MAX_BODY_BYTES (the rest is not read). */
+function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolveBody) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error(`over ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off("data", onData);
+      req.pause();
+      resolveBody(undefined);
+    };
+    req.on("data", onData);
     req.on("end", () => resolveBody(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
+    req.on("error", () => resolveBody(undefined));
   });
 }
 

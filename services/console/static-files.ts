@@ -32,9 +32,14 @@ export function staticFiles(
   return (req, res) => {
     const pathname = new URL(req.url ?? "/", "http://console.invalid").pathname;
     if (!isConsolePath(pathname) || (req.method !== "GET" && req.method !== "HEAD")) return false;
-    const relative = pathname === "/" ? "index.html" : decodeURIComponent(pathname.slice(1));
-    const file = normalize(join(root, relative));
-    if (!file.startsWith(root + sep)) {
+    const relative = pathname === "/" ? "index.html" : safeDecode(pathname.slice(1));
+    const file = normalize(join(root, relative ?? ""));
+    // Encoded dots or separators (`..%2f`) could climb out of assets/: such paths are refused.
+    if (
+      relative === undefined ||
+      /(^|[/\\])\.\.([/\\]|$)|[\\\0]/.test(relative) ||
+      !file.startsWith(root + sep)
+    ) {
       send(res, 404, "not found");
       return true;
     }
@@ -74,6 +79,14 @@ async function serveFile(
   createReadStream(file)
     .on("error", () => res.destroy())
     .pipe(res);
+}
+
+function safeDecode(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function send(res: http.ServerResponse, status: number, text: string): void {
