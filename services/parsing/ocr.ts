@@ -28,17 +28,27 @@ function getWorker(): Promise<TesseractWorker> {
   return workerPromise;
 }
 
-/** One recognised line and its box in pixels of the image. */
+/** A box in pixels of the recognised image. */
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** One recognised line, its box in pixels of the image and its words' boxes. */
 export interface OcrLine {
   text: string;
-  bbox: { x0: number; y0: number; x1: number; y1: number };
+  bbox: PixelBox;
+  /** Used to split the line into spans (layout.ts), then dropped. */
+  words?: { text: string; bbox: PixelBox }[];
 }
 
 export interface OcrResult {
   text: string;
   /** Tesseract's mean word confidence, 0–100. */
   confidence: number;
-  /** The lines with their boxes (words and glyphs are dropped here, so only lines stay in memory). */
+  /** The lines with their boxes and word boxes (glyphs are dropped here). */
   lines: OcrLine[];
 }
 
@@ -68,7 +78,13 @@ async function recognize(image: Uint8Array): Promise<OcrResult> {
     { text: true, blocks: true },
   );
   const lines = (data.blocks ?? []).flatMap((b) =>
-    b.paragraphs.flatMap((p) => p.lines.map((l) => ({ text: l.text, bbox: l.bbox }))),
+    b.paragraphs.flatMap((p) =>
+      p.lines.map((l) => ({
+        text: l.text,
+        bbox: l.bbox,
+        words: l.words.map((w) => ({ text: w.text, bbox: w.bbox })),
+      })),
+    ),
   );
   return { text: data.text, confidence: data.confidence, lines };
 }

@@ -40,7 +40,12 @@ export interface PdfLine {
   right: number;
   bottom: number;
   top: number;
+  /** Stretches of the line split at gaps wider than SPAN_GAP text heights (characters [start, end) of `text`). */
+  spans?: { start: number; end: number; left: number; right: number }[];
 }
+
+/** A gap wider than this many text heights (three or four spaces) starts a new span of a line: wider than the stretched spaces of justified text, narrower than a column gap. */
+export const SPAN_GAP = 1;
 
 /** Rebuilds reading lines from positioned text runs: group by baseline, order by x, space by gaps. */
 export function layoutLines(items: readonly PdfTextItem[]): string {
@@ -82,6 +87,7 @@ export function positionedLines(items: readonly PdfTextItem[]): PdfLine[] {
     let s = "";
     let end = Number.NEGATIVE_INFINITY;
     let [bottom, top] = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    const spans: NonNullable<PdfLine["spans"]> = [];
     for (const r of line) {
       bottom = Math.min(bottom, r.y - 0.2 * r.h);
       top = Math.max(top, r.y + 0.8 * r.h);
@@ -90,11 +96,28 @@ export function positionedLines(items: readonly PdfTextItem[]): PdfLine[] {
         if (gap > 2.5 * r.h) s += "   ";
         else if (gap > 0.18 * r.h) s += " ";
       }
+      const inked = r.s.trim();
+      if (inked.length > 0) {
+        // Spans cover inked runs only: a run of spaces neither starts one nor closes a gap.
+        const start = s.length + r.s.indexOf(inked);
+        const last = spans.at(-1);
+        if (last && r.x - last.right <= SPAN_GAP * r.h) {
+          last.end = start + inked.length;
+          last.right = Math.max(last.right, r.x + r.w);
+        } else spans.push({ start, end: start + inked.length, left: r.x, right: r.x + r.w });
+      }
       s += r.s;
       end = Math.max(end, r.x + r.w);
     }
     // trimEnd, not /\s+$/, which is quadratic on a long inner run of spaces
-    out.push({ text: s.trimEnd(), left: line[0]?.x ?? 0, right: end, bottom, top });
+    out.push({
+      text: s.trimEnd(),
+      left: line[0]?.x ?? 0,
+      right: end,
+      bottom,
+      top,
+      ...(spans.length > 1 ? { spans } : {}),
+    });
   }
   return out;
 }

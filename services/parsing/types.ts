@@ -17,7 +17,7 @@ export interface ParsedDocument {
   structured?: StructuredData;
   /**
    * Positioned lines per page (index = page − 1), where the format has positions: PDF text layers
-   * and OCR. Lines only, never glyphs, so it stays a small multiple of the text.
+   * and OCR. Lines and their spans, never glyphs or words, so it stays a small multiple of the text.
    */
   layout?: LayoutLine[][];
 }
@@ -34,6 +34,21 @@ export interface Box {
 export interface LayoutLine {
   text: string;
   box: Box;
+  /**
+   * The line's stretches of text set apart by wide gaps (a label and its value, table cells,
+   * columns), left to right; only when the line has more than one. Each stretch shares the
+   * line's vertical extent.
+   */
+  spans?: LayoutSpan[];
+}
+
+/** A stretch of a line: characters [start, end) of the line's text, and its horizontal extent. */
+export interface LayoutSpan {
+  start: number;
+  end: number;
+  /** Left edge and width in fractions of the page width. */
+  x: number;
+  width: number;
 }
 
 /** Limits enforced on one parse. */

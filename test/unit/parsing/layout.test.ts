@@ -1,6 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { parseInThisThread } from "../../../services/parsing/dispatch.ts";
-import { MAX_LAYOUT_LINES_PER_PAGE, ocrLineLayout, pdfLineLayout } from "../../../services/parsing/layout.ts";
+import {
+  MAX_LAYOUT_LINES_PER_PAGE,
+  MAX_LAYOUT_SPANS_PER_PAGE,
+  ocrLineLayout,
+  pdfLineLayout,
+} from "../../../services/parsing/layout.ts";
 import { terminateOcr } from "../../../services/parsing/ocr.ts";
 import { DEFAULT_PARSE_BUDGET } from "../../../services/parsing/parser.ts";
 import { positionedLines } from "../../../services/parsing/pdf.ts";
@@ -100,6 +105,104 @@ describe("line positions from pdf.js text runs", () => {
     const out = ocrLineLayout(many, 100, MAX_LAYOUT_LINES_PER_PAGE + 50);
     expect(out).toHaveLength(MAX_LAYOUT_LINES_PER_PAGE);
     expect(out[0]?.text).toBe("row 0");
+  });
+});
+
+describe("spans: stretches of a line set apart by wide gaps", () => {
+  it("splits a pdf.js line at gaps wider than one text height, joins glyph runs, skips space runs", () => {
+    const [line] = positionedLines([
+      item("D", 10, 500, 6),
+      item("ate:", 16, 500, 18), // a glyph run glued to the previous one: same span
+      item(" ", 34, 500, 3),
+      item("2024-03-05", 37, 500, 50), // 3 units after the label (0.3 h): same span
+      item("Ref", 200, 500, 15), // far right: a new span
+      item("A-7", 219, 500, 15), // 4 units (0.4 h): same span
+    ]);
+    expect(line?.text).toBe("Date: 2024-03-05   Ref A-7");
+    const spans = line?.spans ?? [];
+    expect(spans.map((s) => line?.text.slice(s.start, s.end))).toEqual(["Date: 2024-03-05", "Ref A-7"]);
+    expect(spans.map((s) => [s.left, s.right])).toEqual([
+      [10, 87],
+      [200, 234],
+    ]);
+    // A line of one stretch carries no spans (its box says it all).
+    expect(positionedLines([item("Total 5.00", 10, 300, 50)])[0]?.spans).toBeUndefined();
+  });
+
+  it("maps pdf spans onto the page with the line, offsets following the trimmed text", async () => {
+    const { viewport, x0, y0, w, h } = await realViewport();
+    const line = {
+      text: "  Total   279.84",
+      left: x0 + 0.1 * w,
+      right: x0 + 0.9 * w,
+      top: y0 + 0.5 * h,
+      bottom: y0 + 0.49 * h,
+      spans: [
+        { start: 2, end: 7, left: x0 + 0.1 * w, right: x0 + 0.2 * w },
+        { start: 10, end: 16, left: x0 + 0.8 * w, right: x0 + 0.9 * w },
+      ],
+    };
+    const [mapped] = pdfLineLayout([line], viewport);
+    expect(mapped?.text).toBe("Total   279.84");
+    const spans = mapped?.spans ?? [];
+    expect(spans.map((s) => mapped?.text.slice(s.start, s.end))).toEqual(["Total", "279.84"]);
+    expect(spans[1]?.x).toBeCloseTo(0.8, 3);
+    expect(spans[1]?.width).toBeCloseTo(0.1, 3);
+    // On a page turned 90° the line runs down the page: no horizontal spans.
+    const turned = await realViewport(90);
+    const [rotated] = pdfLineLayout(
+      [{ ...line, left: turned.x0 + 0.1 * turned.w, right: turned.x0 + 0.9 * turned.w }],
+      turned.viewport,
+    );
+    expect(rotated?.spans).toBeUndefined();
+  });
+
+  it("groups OCR words into spans by their gaps, relative to the line height", () => {
+    const word = (text: string, x0: number, x1: number) => ({ text, bbox: { x0, y0: 100, x1, y1: 120 } });
+    const [line] = ocrLineLayout(
+      [
+        {
+          text: "Grand Total 29.30\n",
+          bbox: { x0: 100, y0: 100, x1: 800, y1: 120 },
+          words: [word("Grand", 100, 180), word("Total", 195, 270), word("29.30", 700, 800)],
+        },
+      ],
+      1000,
+      1000,
+    );
+    expect(line?.text).toBe("Grand Total 29.30");
+    expect(line?.spans?.map((s) => line.text.slice(s.start, s.end))).toEqual(["Grand Total", "29.30"]);
+    expect(line?.spans?.[1]).toMatchObject({ x: 0.7, width: 0.1 });
+    // Words that do not spell the line give no spans rather than wrong ones.
+    const [odd] = ocrLineLayout(
+      [
+        {
+          text: "A B",
+          bbox: { x0: 0, y0: 0, x1: 900, y1: 20 },
+          words: [word("A", 0, 10), word("C", 800, 900)],
+        },
+      ],
+      1000,
+      1000,
+    );
+    expect(odd?.spans).toBeUndefined();
+  });
+
+  it("keeps at most MAX_LAYOUT_SPANS_PER_PAGE spans on a page; later lines keep their boxes", () => {
+    const word = (text: string, x0: number) => ({ text, bbox: { x0, y0: 0, x1: x0 + 10, y1: 10 } });
+    // Three spans a line, more lines than the span budget covers (and fewer than the line cap).
+    const lines = Array.from({ length: Math.ceil(MAX_LAYOUT_SPANS_PER_PAGE / 3) + 10 }, (_, i) => ({
+      text: `a${i} b${i} c${i}`,
+      bbox: { x0: 0, y0: i, x1: 900, y1: i + 10 },
+      words: [word(`a${i}`, 0), word(`b${i}`, 400), word(`c${i}`, 800)],
+    }));
+    expect(lines.length).toBeLessThan(MAX_LAYOUT_LINES_PER_PAGE);
+    const out = ocrLineLayout(lines, 1000, 100_000);
+    const spans = out.reduce((n, l) => n + (l.spans?.length ?? 0), 0);
+    expect(spans).toBeLessThanOrEqual(MAX_LAYOUT_SPANS_PER_PAGE);
+    expect(spans).toBeGreaterThan(MAX_LAYOUT_SPANS_PER_PAGE - 3);
+    expect(out.at(-1)?.spans).toBeUndefined();
+    expect(out).toHaveLength(lines.length);
   });
 });
 
