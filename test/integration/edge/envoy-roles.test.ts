@@ -9,6 +9,8 @@ import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_JWKS_PATH, mintToken } from "../../../gateway/dev-token.ts";
 import { ROLE_DENIED_MESSAGE } from "../../../gateway/envoy-roles.ts";
+import { DocumentStatus } from "../../../gen/docmesh/document/v1/document_pb.ts";
+import { IngestionService } from "../../../gen/docmesh/ingestion/v1/ingestion_service_pb.ts";
 import { MetadataService } from "../../../gen/docmesh/metadata/v1/metadata_service_pb.ts";
 import {
   ListReviewTasksRequestSchema,
@@ -32,6 +34,7 @@ function clients(token: string) {
   return {
     review: createClient(ReviewService, transport),
     metadata: createClient(MetadataService, transport),
+    ingestion: createClient(IngestionService, transport),
   };
 }
 
@@ -72,7 +75,13 @@ function grpcListReviewTasks(token: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  docmesh = await startDocmesh("embedded", { auth: "jwt", jwks: DEV_JWKS_PATH, rateLimit: "off" });
+  // Every confidence is below this threshold: every upload goes to review.
+  docmesh = await startDocmesh("embedded", {
+    auth: "jwt",
+    jwks: DEV_JWKS_PATH,
+    rateLimit: "off",
+    reviewThreshold: 0.999,
+  });
   edge = await startEdge(docmesh.url, { unauthenticatedLimit: { requests: 100_000, seconds: 1 } });
 });
 
@@ -133,6 +142,51 @@ describe("roles at the edge (Envoy RBAC from the role table)", () => {
       expect(await codeOf(metadata.getStats({}))).toBe(Code.PermissionDenied);
       expect(await codeOf(review.listReviewTasks({}))).toBe(Code.PermissionDenied);
     }
+  });
+
+  it("the review flow over REST through Envoy: an uploader's document is claimed, contested and completed by reviewers", async () => {
+    const uploader = clients(await mintToken({ tenant }));
+    const text = `Invoice INV-77\nDate: 2026-03-05\nTotal due: 120.00 EUR\n${randomUUID()}`;
+    const { document } = await uploader.ingestion.uploadDocument({
+      fileName: "invoice-77.txt",
+      content: Buffer.from(text),
+    });
+    const id = document?.name.split("/")[1] ?? "";
+    await expect
+      .poll(async () => (await uploader.metadata.getDocument({ name: `documents/${id}` })).document?.status, {
+        timeout: 60_000,
+        interval: 300,
+      })
+      .toBeOneOf([DocumentStatus.NEEDS_REVIEW, DocumentStatus.PARTIAL]);
+
+    const call = async (subject: string, verb: string, path: string, body?: object) => {
+      const token = await mintToken({ tenant, subject, roles: ["reviewer"] });
+      const response = await fetch(`${edge.url}${path}`, {
+        method: verb,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body && JSON.stringify(body),
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: transcoded JSON, checked field by field below
+      return { status: response.status, json: (await response.json()) as Record<string, any> };
+    };
+    const list = await call("rita", "GET", "/v1/reviewTasks?pageSize=10");
+    expect(list.status).toBe(200);
+    expect(list.json.reviewTasks.map((t: { name: string }) => t.name)).toEqual([`reviewTasks/${id}`]);
+    const claim = await call("rita", "POST", `/v1/reviewTasks/${id}:claim`, { leaseDuration: "60s" });
+    expect(claim.status).toBe(200);
+    expect(claim.json.reviewTask.claim.reviewer).toBe("rita");
+    const contested = await call("rex", "POST", `/v1/reviewTasks/${id}:claim`, {});
+    expect(contested.status).toBe(400); // FAILED_PRECONDITION, as the transcoder maps it
+    expect(JSON.stringify(contested.json)).toContain("is claimed by rita until");
+    const done = await call("rita", "POST", `/v1/reviewTasks/${id}:complete`, {
+      etag: claim.json.reviewTask.document.etag,
+      updateMask: "category",
+      category: "CATEGORY_INVOICE",
+    });
+    expect(done.status).toBe(200);
+    expect(done.json.document.status).toBe("DOCUMENT_STATUS_INDEXED");
+    const stats = await call("rita", "GET", "/v1/reviewStats");
+    expect(stats.json.completed).toEqual([expect.objectContaining({ reviewer: "rita", completed: "1" })]);
   });
 
   it("a bad token is still UNAUTHENTICATED, not PERMISSION_DENIED", async () => {
