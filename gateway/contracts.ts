@@ -8,6 +8,8 @@ import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { http } from "../gen/google/api/annotations_pb.ts";
 import type { HttpRule } from "../gen/google/api/http_pb.ts";
 import { Health } from "../gen/grpc/health/v1/health_pb.ts";
+import { ServerReflection } from "../gen/grpc/reflection/v1/reflection_pb.ts";
+import { ServerReflection as ServerReflectionAlpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.ts";
 import { PUBLIC_SERVICES } from "../services/api.ts";
 
 export type HttpVerb = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -34,8 +36,11 @@ export interface EdgeRpc {
 
 /** Services the edge exposes and authenticates. Health is handled separately: it stays open. */
 export const EDGE_SERVICES: readonly DescService[] = PUBLIC_SERVICES;
-/** Services reachable without a token. */
-export const OPEN_SERVICES: readonly DescService[] = [Health];
+/**
+ * Services reachable without a token: health, and reflection (it describes only the public
+ * contracts, so grpcurl, Postman and Kreya can list them before they hold a token).
+ */
+export const OPEN_SERVICES: readonly DescService[] = [Health, ServerReflection, ServerReflectionAlpha];
 
 export function edgeRpcs(services: readonly DescService[] = EDGE_SERVICES): EdgeRpc[] {
   return services.flatMap((service) => service.methods.map((method) => edgeRpc(service, method)));

@@ -67,8 +67,10 @@ export function serviceRole(service: string): string {
 
 /** One upstream cluster per service (the service map), each health-checked on its own name. */
 export function clusterOf(service: string): string {
-  return `docmesh_${serviceRole(service)}`;
+  return OPEN_SERVICES.some((s) => s.typeName === service) ? OPEN_CLUSTER : `docmesh_${serviceRole(service)}`;
 }
+/** Health and reflection: every process answers them. */
+export const OPEN_CLUSTER = "docmesh_open";
 
 /**
  * The processes behind one service: every unnamed `host:port` plus the `role=host:port` entries
@@ -104,7 +106,10 @@ export function envoyConfig(options: EnvoyOptions): Record<string, Yaml> {
     );
   }
   const rpcs = edgeRpcs();
-  const services = [...EDGE_SERVICES, ...OPEN_SERVICES].map((s) => s.typeName);
+  // One cluster each, the open services sharing theirs.
+  const services = [
+    ...new Map([...EDGE_SERVICES, ...OPEN_SERVICES].map((s) => [clusterOf(s.typeName), s.typeName])).values(),
+  ];
   return {
     admin: {
       address: socket("127.0.0.1", options.adminPort),
@@ -665,7 +670,8 @@ function upstreamCluster(name: string, upstreams: string[], service: string, idl
         interval: "2s",
         unhealthy_threshold: 2,
         healthy_threshold: 1,
-        grpc_health_check: { service_name: service === "grpc.health.v1.Health" ? "" : service },
+        // An open service (health, reflection) is served by every process: check the whole server.
+        grpc_health_check: { service_name: OPEN_SERVICES.some((s) => s.typeName === service) ? "" : service },
       },
     ],
   };

@@ -1,6 +1,9 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
-import { HealthCheckResponse_ServingStatus as ServingStatus } from "../gen/grpc/health/v1/health_pb.ts";
+import {
+  Health,
+  HealthCheckResponse_ServingStatus as ServingStatus,
+} from "../gen/grpc/health/v1/health_pb.ts";
 import { type ApiHandlers, apiRoutes, SERVICE_KEYS } from "./api.ts";
 import { consoleRoute } from "./console/console-route.ts";
 import type { SessionSettings } from "./console/dev-session.ts";
@@ -12,6 +15,7 @@ import {
   type ServerOptions,
   startServer,
 } from "./platform/server.ts";
+import { reflectionRoutes } from "./reflection/reflection.ts";
 
 export interface App {
   server: RunningServer;
@@ -48,7 +52,11 @@ export async function startApi(
   const server = await startServer({
     host: config.host,
     port: config.port,
-    routes: apiRoutes(() => handlers, health),
+    routes: (router) => {
+      apiRoutes(() => handlers, health)(router);
+      // Reflection describes every public service, as the edge offers them, whichever process answers.
+      reflectionRoutes([...SERVICE_KEYS.map(([, service]) => service), Health])(router);
+    },
     interceptors: [...(options.interceptors ?? []), createValidateInterceptor()],
     httpRoutes: (req, res) => extraRoutes?.(req, res) || webConsole(req, res),
     timeouts: config,

@@ -23,8 +23,15 @@ export interface AuthOptions {
   audience: string;
 }
 
-/** The standard health service stays open, so probes need no token. */
-const OPEN_SERVICES = new Set(["grpc.health.v1.Health"]);
+/**
+ * The standard health service stays open, so probes need no token; so does server reflection,
+ * which describes only the public contracts (grpcurl and Postman list before they hold a token).
+ */
+const OPEN_SERVICES = new Set([
+  "grpc.health.v1.Health",
+  "grpc.reflection.v1.ServerReflection",
+  "grpc.reflection.v1alpha.ServerReflection",
+]);
 
 /** Asymmetric algorithms only; the same checks as Envoy's jwt_authn (require_expiration, 30 s skew). */
 const ALGORITHMS = ["ES256", "ES384", "RS256", "RS384", "RS512", "PS256", "EdDSA"];

@@ -62,6 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // own size check (RESOURCE_EXHAUSTED, naming CreateUpload) is the one callers meet.
     readMaxBytes: Math.ceil((64 * 1024 * 1024) / 3) * 4 + 1024 * 1024,
     contextValues: (req) => createContextValues().set(CLIENT_ADDRESS, req.socket.remoteAddress ?? "unknown"),
+    fallback: unimplemented,
   });
   // Sessions idle for h2IdleTimeoutMs are destroyed (no 'timeout' listener: Node's default).
   const h2 = http2.createServer({}, handler);
@@ -153,6 +154,31 @@ function awaitProtocol(
   socket.on("end", onEnd);
   socket.once("close", stop);
 }
+
+/**
+ * A path that is no RPC: UNIMPLEMENTED in the caller's protocol (gRPC: grpc-status 12, in the
+ * trailers; gRPC-Web: in the headers; Connect and anything else: HTTP 404 with a Connect error body),
+ * instead of a bare 404 a gRPC client reports as a transport failure.
+ */
+export const unimplemented: NonNullable<Parameters<typeof connectNodeAdapter>[0]["fallback"]> = (
+  req,
+  res,
+) => {
+  const type = String(req.headers["content-type"] ?? "");
+  const message = `${req.method} ${req.url?.split("?")[0]} is not a known RPC`;
+  const status = { "grpc-status": "12", "grpc-message": encodeURIComponent(message) };
+  if (type.startsWith("application/grpc-web")) {
+    res.writeHead(200, { "content-type": type, ...status });
+    res.end();
+  } else if (type.startsWith("application/grpc")) {
+    res.writeHead(200, { "content-type": type });
+    res.addTrailers(status);
+    res.end();
+  } else {
+    res.writeHead(404, { "content-type": "application/json" });
+    res.end(JSON.stringify({ code: "unimplemented", message }));
+  }
+};
 
 const DEFAULT_TIMEOUTS: ConnectionTimeouts = {
   headersTimeoutMs: Number(SETTINGS.headersTimeoutMs.default),
