@@ -9,9 +9,10 @@ npx buf lint
 npx buf generate
 npx buf generate --template buf.gen.sdk.yaml   # the TypeScript SDK's copy (sdk/typescript/src/gen)
 bash scripts/openapi/generate.sh               # docs/openapi/openapi.yaml
-generated=(gen sdk/typescript/src/gen docs/openapi)
+bash scripts/sdk/generate-go.sh                # the Go SDK's sdk/go/gen
+generated=(gen sdk/typescript/src/gen docs/openapi sdk/go/gen)
 if ! git diff --quiet --exit-code -- "${generated[@]}" || [ -n "$(git ls-files --others --exclude-standard "${generated[@]}")" ]; then
-  echo "generated files are stale: run 'npm run generate' and 'bash scripts/openapi/generate.sh', and commit the result" >&2
+  echo "generated files are stale: run 'npm run generate', 'bash scripts/openapi/generate.sh' and 'bash scripts/sdk/generate-go.sh', and commit the result" >&2
   git status --short "${generated[@]}" >&2
   exit 1
 fi
