@@ -82,7 +82,7 @@ export function findLabels(lines: Line[], label: RegExp): LabelHit[] {
 }
 
 /** Offset in `raw` corresponding to offset `k` in its folded form (approximate, monotone). */
-function rawOffset(raw: string, folded: string, k: number): number {
+export function rawOffset(raw: string, folded: string, k: number): number {
   if (raw.length === folded.length) return k;
   // Walk both strings: fold character by character.
   let f = 0;

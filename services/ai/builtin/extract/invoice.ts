@@ -19,7 +19,10 @@ import {
   type Fields,
   firstDate,
   idFrom,
+  LAYOUT_BELOW,
+  LAYOUT_RIGHT,
   labelledDate,
+  layoutHits,
   NOT_A_NAME,
   nameAfter,
 } from "./shared.ts";
@@ -51,6 +54,7 @@ const INVOICE_NUMBER: [RegExp, number][] = [
 
 function invoiceNumber(ctx: Ctx): FieldValue | undefined {
   let best: { v: string; s: number } | undefined;
+  const byPosition = new Map<string, number>();
   for (const [re, w] of INVOICE_NUMBER) {
     for (const h of findLabels(ctx.lines, re)) {
       // A heading "INVOICE" with "# 123" on the next line counts as a label too.
@@ -63,7 +67,18 @@ function invoiceNumber(ctx: Ctx): FieldValue | undefined {
       const s = w - h.line * 0.01;
       if (!best || s > best.s) best = { v, s };
     }
+    for (const h of layoutHits(ctx, re)) {
+      if (h.rightIsRest) continue; // what the reading order reads
+      const right = idFrom(h.right);
+      const below = right ? undefined : idFrom(h.below);
+      const v = right ?? below;
+      if (!v) continue;
+      const s = w * (right ? LAYOUT_RIGHT : LAYOUT_BELOW) - h.order * 0.01;
+      byPosition.set(v, Math.max(byPosition.get(v) ?? Number.NEGATIVE_INFINITY, s));
+    }
   }
+  // A number read by position competes with its own score (never added to the reading order's).
+  for (const [v, s] of byPosition) if (!best || s > best.s) best = { v, s };
   if (!best) return undefined;
   return { value: best.v, confidence: clamp(0.45 + best.s * 0.15) };
 }

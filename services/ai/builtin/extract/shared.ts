@@ -4,6 +4,7 @@ import type { AmountMatch } from "../../normalize/amount.ts";
 import { findAmounts, roundMoney } from "../../normalize/amount.ts";
 import { detectCurrency } from "../../normalize/currency.ts";
 import { type DateOrder, findDates, inferDateOrder } from "../../normalize/date.ts";
+import { type KeyValueHit, keyValues, type PlacedLine, placedLines } from "../layout-kv.ts";
 import { cells, findLabels, type LabelHit, type Line, toLines } from "../lines.ts";
 
 /** Shared machinery of the built-in extractor: the document context, label hits, candidates, names. */
@@ -11,6 +12,8 @@ export interface Ctx {
   doc: ParsedDocument;
   text: string;
   lines: Line[];
+  /** The positioned lines per page (PDF text layers, OCR), for reading labels by position. */
+  layout: PlacedLine[][];
   order: DateOrder;
   currency?: { code: string; confidence: number };
 }
@@ -18,11 +21,26 @@ export interface Ctx {
 export type Fields = Record<string, FieldValue>;
 
 export function context(doc: ParsedDocument): Ctx {
-  // OCR splits decimals ("49. 39"); join a separator followed by a space and exactly two digits.
-  const text = doc.ocr ? doc.text.replace(/(\d)([.,]) (\d{2})(?!\d)/g, "$1$2$3") : doc.text;
+  const text = doc.ocr ? joinOcrDecimals(doc.text) : doc.text;
   const cur = detectCurrency(text);
   const order = inferDateOrder(text, { language: doc.language, currency: cur?.code });
-  return { doc, text, lines: toLines(text), order, currency: cur };
+  return { doc, text, lines: toLines(text), layout: placedLines(doc), order, currency: cur };
+}
+
+/** OCR splits decimals ("49. 39"): join a separator followed by a space and exactly two digits. */
+export function joinOcrDecimals(s: string): string {
+  return s.replace(/(\d)([.,]) (\d{2})(?!\d)/g, "$1$2$3");
+}
+
+/** The label hits read by position, with OCR decimals joined in their values. */
+export function layoutHits(ctx: Ctx, label: RegExp): KeyValueHit[] {
+  const hits = keyValues(ctx.layout, label);
+  if (!ctx.doc.ocr) return hits;
+  return hits.map((h) => ({
+    ...h,
+    right: h.right === undefined ? undefined : joinOcrDecimals(h.right),
+    below: h.below === undefined ? undefined : joinOcrDecimals(h.below),
+  }));
 }
 
 export function clamp(x: number): number {
@@ -112,6 +130,10 @@ export function amountsFromHit(h: LabelHit, base: number, lines?: Line[]): Cand[
   return out;
 }
 
+/** Weights of a value read by position: in the next span of the row, under the label. */
+export const LAYOUT_RIGHT = 0.85;
+export const LAYOUT_BELOW = 0.7;
+
 export function collect(ctx: Ctx, specs: [RegExp, number][], exclude?: RegExp): Cand[] {
   const out: Cand[] = [];
   for (const [re, w] of specs) {
@@ -183,12 +205,26 @@ export function cleanName(s: string): string {
 export const NOT_A_NAME =
   /^(?:invoice|rechnung|facture|factura|factuur|page|seite|tax|date|datum|tel|phone|fax|e-?mail|www|http|original|copy|kopie|nummer|number|no|n°|to)(?![\p{L}])/iu;
 
+/**
+ * A date placed next to a label by position: opening the nearest span to its right, else under it
+ * (the rest of the label's own span is the reading order's).
+ */
+export function dateFromLayout(h: KeyValueHit, ctx: Ctx): { iso: string; weight: number } | undefined {
+  if (h.rightIsRest) return undefined;
+  const right = h.right ? findDates(h.right, ctx.order)[0] : undefined;
+  if (right && right.index < 12) return { iso: right.iso, weight: LAYOUT_RIGHT };
+  const below = h.below ? findDates(h.below, ctx.order)[0] : undefined;
+  if (below && below.index < 12) return { iso: below.iso, weight: LAYOUT_BELOW };
+  return undefined;
+}
+
 export function labelledDate(
   ctx: Ctx,
   specs: [RegExp, number][],
   exclude?: RegExp,
 ): { iso: string; s: number } | undefined {
   let best: { iso: string; s: number } | undefined;
+  const byPosition = new Map<string, number>();
   for (const [re, w] of specs) {
     for (const h of findLabels(ctx.lines, re)) {
       if (exclude?.test((ctx.lines[h.line] as Line).folded)) continue;
@@ -197,7 +233,16 @@ export function labelledDate(
       const s = w - h.line * 0.005;
       if (!best || s > best.s) best = { iso, s };
     }
+    for (const h of layoutHits(ctx, re)) {
+      if (exclude?.test(h.lineFolded)) continue;
+      const d = dateFromLayout(h, ctx);
+      if (!d) continue;
+      const s = w * d.weight - h.order * 0.005;
+      byPosition.set(d.iso, Math.max(byPosition.get(d.iso) ?? Number.NEGATIVE_INFINITY, s));
+    }
   }
+  // A date read by position competes with its own score (never added to the reading order's).
+  for (const [iso, s] of byPosition) if (!best || s > best.s) best = { iso, s };
   return best;
 }
 
