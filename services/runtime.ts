@@ -104,6 +104,8 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
         CONSUMER_GROUPS.classifier,
         withKick(stage, committed),
         config.stageConcurrency,
+        "earliest",
+        config.stageReadAhead,
       ),
     );
   }
@@ -115,6 +117,8 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
         CONSUMER_GROUPS.extractor,
         withKick(extractorStage({ store, blobs, ai }), committed),
         config.stageConcurrency,
+        "earliest",
+        config.stageReadAhead,
       ),
     );
   }
@@ -127,6 +131,8 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
         CONSUMER_GROUPS.indexer,
         withKick(stage, committed),
         config.stageConcurrency,
+        "earliest",
+        config.stageReadAhead,
       ),
     );
   }

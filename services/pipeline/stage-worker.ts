@@ -7,7 +7,12 @@ import type {
   SubscribeOptions,
   Subscription,
 } from "../platform/bus/bus.ts";
-import { DOCUMENT_EVENTS_DLQ_TOPIC, DOCUMENT_EVENTS_TOPIC } from "../platform/events/topics.ts";
+import { FairAdmission } from "../platform/bus/fair-admission.ts";
+import {
+  DOCUMENT_EVENTS_DLQ_TOPIC,
+  DOCUMENT_EVENTS_TOPIC,
+  EVENT_HEADERS,
+} from "../platform/events/topics.ts";
 import { tracedStage } from "../platform/telemetry/stage.ts";
 
 export interface EventDecoder {
@@ -25,6 +30,14 @@ export const STAGE_RETRY: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 200,
  */
 export const REDRIVE_GROUP_HEADER = "redrive.group";
 
+/** Records a stage reads ahead per partition, waiting for admission (DOCMESH_STAGE_READ_AHEAD's default). */
+export const STAGE_READ_AHEAD = 1000;
+
+/**
+ * `concurrency` documents at once for the whole subscription, admitted round robin across tenants
+ * (FairAdmission, keyed by the record's tenant header), from up to `readAhead` records per partition:
+ * a tenant's single upload waits for the next free slot, not behind another tenant's backlog.
+ */
 export function runStage(
   bus: EventBus,
   decoder: EventDecoder,
@@ -32,11 +45,16 @@ export function runStage(
   handle: StageHandler,
   concurrency = 1,
   startFrom: SubscribeOptions["startFrom"] = "earliest",
+  readAhead = STAGE_READ_AHEAD,
 ): Promise<Subscription> {
   const traced = tracedStage(groupId, (record) => decoder.decode(record.value), handle);
   return bus.subscribe({
     groupId,
-    concurrency,
+    concurrency: Math.max(concurrency, readAhead),
+    admission: {
+      gate: new FairAdmission(concurrency),
+      fairKey: (record) => record.headers[EVENT_HEADERS.tenant] ?? "",
+    },
     startFrom,
     topic: DOCUMENT_EVENTS_TOPIC,
     deadLetterTopic: DOCUMENT_EVENTS_DLQ_TOPIC,

@@ -218,8 +218,14 @@ export const SETTINGS = {
   stageConcurrency: {
     env: "DOCMESH_STAGE_CONCURRENCY",
     default: "4",
-    doc: "Documents of one partition each stage worker handles at once (never two events of one document together; per-document order holds).",
-    parse: integer(1, 64),
+    doc: "Documents each stage process handles at once, over all its partitions, admitted round robin across tenants (never two events of one document together; per-document order holds).",
+    parse: integer(1, 256),
+  },
+  stageReadAhead: {
+    env: "DOCMESH_STAGE_READ_AHEAD",
+    default: "1000",
+    doc: "Records of one partition a stage reads ahead of the ones it works on, so a tenant's upload behind another tenant's backlog is seen and admitted in its turn (Kafka: at most one fetch).",
+    parse: integer(1, 100_000),
   },
   parseWorkers: {
     env: "DOCMESH_PARSE_WORKERS",

@@ -1,6 +1,8 @@
 // The event-bus port. Every service publishes and consumes through it; Kafka and
 // the embedded durable log implement it and pass one contract suite (test/contract/bus).
 
+import type { FairAdmission } from "./fair-admission.ts";
+
 export interface OutgoingRecord {
   /** Partitioning key: the document id, so a document's events stay in order. */
   key: string;
@@ -81,6 +83,14 @@ export interface SubscribeOptions {
    * unfinished record, so a restart redelivers only unfinished work.
    */
   concurrency?: number;
+  /**
+   * Fair admission across partitions: every record waits in `gate` for a permit, and waiting records
+   * are admitted round robin by `fairKey` (a stage: the tenant), so one key's backlog cannot starve
+   * another key. `concurrency` then bounds the read-ahead per partition (records fetched and waiting),
+   * the gate the work done at once. Per-key order is kept: a record is admitted only after the earlier
+   * records of its key finished.
+   */
+  admission?: { gate: FairAdmission; fairKey(record: BusRecord): string };
 }
 
 export interface Subscription {

@@ -14,6 +14,7 @@
 // A new group starts at offset 0, or at the end with startFrom "latest"; an ephemeral group keeps
 // its offsets in memory only (no groups/ directory).
 // Not covered: several processes on one directory (single writer), retention (kept forever).
+import { setMaxListeners } from "node:events";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DocmeshError } from "../errors.ts";
@@ -366,8 +367,8 @@ class Group {
 
 /** Feeds one partition to one member's handler: in order, or key-ordered with `concurrency` > 1. */
 class Worker {
-  /** Aborted to stop fetching new records. */
-  private readonly fetching = new AbortController();
+  /** Aborted to stop fetching new records (records waiting for admission listen to it too). */
+  private readonly fetching = unlimitedListeners(new AbortController());
   /** Aborted to stop the in-flight handler (revocation, or the drain timeout on stop). */
   private readonly work = new AbortController();
   private done: Promise<void> = Promise.resolve();
@@ -388,30 +389,42 @@ class Worker {
     });
   }
 
+  /**
+   * Reads ahead continuously: new records are fetched while earlier ones are still in the handler (up
+   * to the window's limit), so a record that arrives behind a long backlog is seen at once and fair
+   * admission (options.admission) can let it in before the backlog. Commits the finished prefix at
+   * least every commitIntervalMs, also while waiting for new records.
+   */
   private async run(): Promise<void> {
     const { options, policy } = this.member;
-    const { deadLetterTopic } = options;
+    const { deadLetterTopic, admission } = options;
     const log = logAt(this.group.topic, this.partition);
     const topicName = this.group.topic.spec.name;
+    const { commitIntervalMs, maxBatch } = this.group.bus;
     let next = this.group.offsets[this.partition] ?? 0;
+    let fetchFrom = next;
     let lastCommit = Date.now();
+    const window = new KeyOrderedWindow(options.concurrency ?? 1, () => !this.fetching.signal.aborted);
+    const commit = async () => {
+      const finished = window.committable();
+      if (finished !== undefined) next = Number(finished);
+      await this.group.commit(this.partition, next);
+      lastCommit = Date.now();
+    };
     try {
-      while (!this.fetching.signal.aborted) {
-        const batch = await log.read(next, this.group.bus.maxBatch);
+      while (!this.fetching.signal.aborted && !window.stopped) {
+        const batch = await log.read(fetchFrom, maxBatch);
         if (batch.length === 0) {
-          await log.waitFor(next, this.fetching.signal);
+          await commit();
+          const tick = AbortSignal.any([this.fetching.signal, AbortSignal.timeout(commitIntervalMs)]);
+          await log.waitFor(fetchFrom, tick);
           continue;
         }
-        const window = new KeyOrderedWindow(options.concurrency ?? 1, () => !this.fetching.signal.aborted);
-        const advance = () => {
-          const finished = window.committable();
-          if (finished !== undefined) next = Number(finished);
-        };
         for (const stored of batch) {
           await window.room();
           if (this.fetching.signal.aborted || window.stopped) break;
           const record = toBusRecord(topicName, this.partition, stored);
-          window.start(String(stored.offset), record.key, () =>
+          const work = () =>
             deliver(record, {
               handler: options.handler,
               policy,
@@ -421,22 +434,17 @@ class Worker {
               deadLetter: deadLetterTopic
                 ? (letter) => this.group.bus.publish(deadLetterTopic, [letter])
                 : undefined,
-            }),
+            });
+          window.start(String(stored.offset), record.key, () =>
+            admission ? admission.gate.run(admission.fairKey(record), work, this.fetching.signal) : work(),
           );
-          if (Date.now() - lastCommit >= this.group.bus.commitIntervalMs) {
-            advance();
-            await this.group.commit(this.partition, next);
-            lastCommit = Date.now();
-          }
+          fetchFrom = stored.offset + 1;
+          if (Date.now() - lastCommit >= commitIntervalMs) await commit();
         }
-        await window.drain();
-        advance();
-        if (window.stopped) return;
-        await this.group.commit(this.partition, next);
-        lastCommit = Date.now();
       }
+      await window.drain();
     } finally {
-      await this.group.commit(this.partition, next);
+      await commit();
     }
   }
 
@@ -457,6 +465,12 @@ class Worker {
     this.work.abort();
     await this.done;
   }
+}
+
+/** Every record waiting for admission listens to its consumer's signal: thousands are expected. */
+function unlimitedListeners(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 const groupKey = (groupId: string, topic: string): string => `${groupId}\u0000${topic}`;

@@ -15,6 +15,7 @@
 // stop() stops fetching, lets in-flight handlers finish (drainTimeoutMs, then aborts them), commits,
 // and leaves the group. startFrom "latest" seeks to the end offsets read before joining; an ephemeral
 // subscription never commits and deletes its group after leaving.
+import { setMaxListeners } from "node:events";
 import { context, propagation, ROOT_CONTEXT } from "@opentelemetry/api";
 import {
   type Admin,
@@ -404,6 +405,8 @@ class KafkaSubscription {
   private readonly consumer: Consumer;
   private readonly inFlight = new Set<AbortController>();
   private stopping: Promise<void> | undefined;
+  /** Aborted by stop(): records still waiting for admission are left for the next owner. */
+  private readonly halt = new AbortController();
 
   constructor(
     private readonly bus: KafkaBus,
@@ -457,9 +460,12 @@ class KafkaSubscription {
     isStale,
   }: Parameters<NonNullable<Parameters<Consumer["run"]>[0]>["eachBatch"] & {}>[0]): Promise<void> {
     const { topic, partition } = batch;
-    const { deadLetterTopic } = this.options;
+    const { deadLetterTopic, admission } = this.options;
     const policy = resolvePolicy(this.options.retry);
     const work = new AbortController();
+    // Records waiting for admission give up when the batch's work stops or the subscription stops.
+    const admissionSignal = AbortSignal.any([work.signal, this.halt.signal]);
+    setMaxListeners(0, admissionSignal); // one listener per record waiting for admission
     this.inFlight.add(work);
     const window = new KeyOrderedWindow(
       this.options.concurrency ?? 1,
@@ -491,7 +497,7 @@ class KafkaSubscription {
         await window.room();
         if (!isRunning() || isStale() || work.signal.aborted || window.stopped) break;
         const record = toBusRecord(topic, partition, message);
-        window.start(message.offset, record.key, () =>
+        const run = () =>
           context.with(propagation.extract(ROOT_CONTEXT, record.headers), () =>
             deliver(record, {
               handler: this.options.handler,
@@ -503,7 +509,9 @@ class KafkaSubscription {
                 ? (letter) => this.bus.publish(deadLetterTopic, [letter])
                 : undefined,
             }),
-          ),
+          );
+        window.start(message.offset, record.key, () =>
+          admission ? admission.gate.run(admission.fairKey(record), run, admissionSignal) : run(),
         );
         if (Date.now() - lastCommit >= commitIntervalMs) await commit();
       }
@@ -525,6 +533,7 @@ class KafkaSubscription {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.halt.abort();
       const drainTimeoutMs = this.options.drainTimeoutMs ?? 30_000;
       const timer = setTimeout(() => {
         for (const work of this.inFlight) work.abort(new Error("consumer stopping"));

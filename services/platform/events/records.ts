@@ -12,6 +12,7 @@ export function eventHeaders(event: DocumentEvent): Record<string, string> {
     [EVENT_HEADERS.eventId]: event.eventId,
     [EVENT_HEADERS.eventType]: event.payload.case ?? "",
   };
+  if (event.tenant) headers[EVENT_HEADERS.tenant] = event.tenant;
   if (event.correlationId) headers[EVENT_HEADERS.correlationId] = event.correlationId;
   return headers;
 }

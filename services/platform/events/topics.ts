@@ -38,6 +38,8 @@ export const EVENT_HEADERS = {
   eventId: "event-id",
   /** The payload case, e.g. "uploaded", "classified". */
   eventType: "event-type",
+  /** DocumentEvent.tenant: stages admit records fairly across tenants without decoding them. */
+  tenant: "tenant",
   /** The consumer group that dead-lettered a record (on DLQ records only, with the dlq.* headers). */
   dlqGroup: "dlq.group",
 } as const;

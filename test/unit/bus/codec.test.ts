@@ -83,7 +83,12 @@ describe("PlainEventCodec", () => {
   it("builds records keyed by document id with event headers, and decodes in handlers", async () => {
     const record = await eventRecord(codec, event);
     expect(record.key).toBe("d-1");
-    expect(record.headers).toEqual({ "event-id": "e-1", "event-type": "deleted", "correlation-id": "c-1" });
+    expect(record.headers).toEqual({
+      "event-id": "e-1",
+      "event-type": "deleted",
+      "correlation-id": "c-1",
+      tenant: "acme",
+    });
     const seen: string[] = [];
     const handler = decodingHandler(codec, async (e) => void seen.push(e.eventId));
     const ctx = { attempt: 1, signal: new AbortController().signal, heartbeat: async () => {} };
