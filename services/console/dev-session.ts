@@ -60,7 +60,8 @@ async function mint(
 ): Promise<void> {
   const text = await readBody(req);
   if (text === undefined) {
-    res.setHeader("connection", "close");
+    // The unread rest of the body ends the connection (HTTP/2 has no such header: the stream ends).
+    if (req.httpVersionMajor === 1) res.setHeader("connection", "close");
     json(res, 413, { error: `the body is over ${MAX_BODY_BYTES} bytes` });
     return;
   }

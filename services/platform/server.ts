@@ -65,7 +65,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     fallback: unimplemented,
   });
   // Sessions idle for h2IdleTimeoutMs are destroyed (no 'timeout' listener: Node's default).
-  const h2 = http2.createServer({}, handler);
+  // The plain HTTP routes answer over h2c too (Envoy's upstream connections are HTTP/2, and the web
+  // console is served through them); they use only what the compatibility API shares with HTTP/1.1.
+  const h2 = http2.createServer({}, (req, res) => {
+    if (!options.httpRoutes?.(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse))
+      handler(req, res);
+  });
   h2.setTimeout(timeouts.h2IdleTimeoutMs);
   // The HTTP/1.1 server owns the port: Node checks its header and request timeouts only on a
   // server that listens. Its connection handler is taken over to sniff for h2c first.

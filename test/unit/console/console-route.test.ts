@@ -2,6 +2,7 @@
 // server mints development tokens (and what it refuses).
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { DEV_JWKS_PATH } from "../../../gateway/dev-token.ts";
 import { consoleRoute } from "../../../services/console/console-route.ts";
 import type { SessionSettings } from "../../../services/console/dev-session.ts";
 import { isConsolePath } from "../../../services/console/static-files.ts";
+import { startServer } from "../../../services/platform/server.ts";
 
 const servers: http.Server[] = [];
 afterEach(() => {
@@ -134,5 +136,35 @@ describe("console routes", () => {
       expect(((await response.json()) as { error: string }).error, body.slice(0, 40)).toContain(says);
     }
     expect((await post("", "GET")).status).toBe(405);
+  });
+
+  it("answer over h2c on the API server too (how Envoy's upstream connections reach it)", async () => {
+    const server = await startServer({
+      host: "127.0.0.1",
+      port: 0,
+      routes: () => {},
+      httpRoutes: consoleRoute({ mode: "embedded", auth: "none" }, dist()),
+    });
+    const session = http2.connect(server.url);
+    try {
+      const get = (path: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const stream = session.request({ ":path": path, ":method": "GET" });
+          let status = 0;
+          let body = "";
+          stream.on("response", (headers) => (status = Number(headers[":status"])));
+          stream.on("data", (chunk: Buffer) => (body += chunk));
+          stream.on("end", () => resolve({ status, body }));
+          stream.on("error", reject);
+        });
+      expect(await get("/")).toMatchObject({
+        status: 200,
+        body: expect.stringContaining("<title>console</title>"),
+      });
+      expect(JSON.parse((await get("/console/session")).body)).toMatchObject({ auth: "none" });
+    } finally {
+      session.close();
+      await server.close();
+    }
   });
 });
