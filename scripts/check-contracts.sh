@@ -6,13 +6,10 @@ cd "$(dirname "$0")/.."
 
 npx buf lint
 
-npx buf generate
-npx buf generate --template buf.gen.sdk.yaml   # the TypeScript SDK's copy (sdk/typescript/src/gen)
-bash scripts/openapi/generate.sh               # docs/openapi/openapi.yaml
-bash scripts/sdk/generate-go.sh                # the Go SDK's sdk/go/gen
+bash scripts/generate.sh   # gen/, sdk/typescript/src/gen, sdk/go/gen, docs/openapi
 generated=(gen sdk/typescript/src/gen docs/openapi sdk/go/gen)
 if ! git diff --quiet --exit-code -- "${generated[@]}" || [ -n "$(git ls-files --others --exclude-standard "${generated[@]}")" ]; then
-  echo "generated files are stale: run 'npm run generate', 'bash scripts/openapi/generate.sh' and 'bash scripts/sdk/generate-go.sh', and commit the result" >&2
+  echo "generated files are stale: run 'npm run generate' and commit the result" >&2
   git status --short "${generated[@]}" >&2
   exit 1
 fi
