@@ -1,33 +1,42 @@
 // Search evaluation on ../shared/corpus (DOCMESH_CORPUS): recall@5 and MRR per mode (keyword,
-// semantic, hybrid) and per query type (keyword, semantic, cross-lingual), with the built-in
-// sentence embedder, and its CPU cost per document and per query.
+// semantic, hybrid) and per query type (keyword, semantic, cross-lingual), cross-validated over
+// the queries (bench/search-cv.ts), with the built-in sentence embedder and its CPU cost per
+// document and per query.
 //
-//   npx tsx bench/eval-search.ts [--engines embedded,opensearch] [--budgets 128,256,100000] [--max-per-text 128]
+//   npx tsx bench/eval-search.ts [--engines embedded,opensearch] [--folds 7] [--curve]
+//       [--settings 200x8x64,1000xallx32]   (passage characters × passages embedded × pieces each)
 //
-// Several --budgets (pieces embedded per document, shared by its chunks; services/ai/embedding/
-// budget.ts) print the trade-off curve: recall against embedding CPU. Nothing is fitted here: the model is pretrained and the fusion is
-// rank-based with the published constant, so the queries are test data only (no folds needed).
-// `evaluateSearch` is exported for the cross-validation harness.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// What is embedded is a setting (services/indexer/search-chunks.ts): the first N passages of about
+// P characters get a vector, each read up to T SentencePiece pieces (services/ai/embedding/
+// budget.ts); the text is searched by keyword in 1000-character chunks. P = 1000 is the former
+// layout: the keyword chunks themselves carry the vectors.
+// --curve runs the settings of the trade-off curve. Fitted on training folds only: the hybrid
+// fusion's semantic weight and, in the nested run over all settings, which setting to use.
+import fs, { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, extname, join, resolve } from "node:path";
-import { DEFAULT_TOKEN_BUDGET, SentenceEmbedder } from "../services/ai/embedding/index.ts";
-import { chunkText } from "../services/indexer/chunk.ts";
+import { EMBEDDING_PLAN, type EmbeddingPlan, SentenceEmbedder } from "../services/ai/embedding/index.ts";
+import { loadTruth } from "../services/ai/eval.ts";
+import { searchChunks } from "../services/indexer/search-chunks.ts";
 import { EmbeddedSearchIndex } from "../services/platform/index/embedded.ts";
 import { OpenSearchIndex } from "../services/platform/index/opensearch.ts";
-import type { IndexedDocument, IndexHit, SearchIndex } from "../services/platform/index/search-index.ts";
-import { reciprocalRankFusion } from "../services/search/fusion.ts";
+import type { IndexedDocument, SearchIndex } from "../services/platform/index/search-index.ts";
+import { parseCorpus } from "./corpus-cache.ts";
+import {
+  type Cell,
+  crossValidate,
+  MODES,
+  type QueryRun,
+  ranked,
+  recallAt5,
+  reciprocalRank,
+} from "./search-cv.ts";
 
 export interface SearchQuery {
   id: string;
   query: string;
   type: string;
   relevant: string[];
-}
-
-export interface SearchScores {
-  /** mode → query type (and "all") → figures. */
-  [mode: string]: Record<string, { recall5: number; mrr: number; n: number }>;
 }
 
 export interface CorpusText {
@@ -37,124 +46,105 @@ export interface CorpusText {
   text: string;
 }
 
-const TENANT = "eval";
-const MODES = ["keyword", "semantic", "hybrid"] as const;
+export interface SettingRun {
+  plan: EmbeddingPlan;
+  runs: QueryRun[];
+  cpu: { perDocumentMs: number; perPassageMs: number; perQueryMs: number; passagesEmbedded: number };
+}
 
+const TENANT = "eval";
+/** Depth of each list before fusion (the service fuses 100; 20 is plenty for a top 5). */
+const DEPTH = 20;
+const CURVE = "1000x400x32,200x4x64,200x8x64,200x16x64,200x64x64";
+
+/** Parsed texts (cached by bench/corpus-cache.ts); a scan with no text falls back to its transcript. */
 export async function loadCorpusTexts(root: string): Promise<CorpusText[]> {
-  const { parseDocument, sniffMediaType, DEFAULT_PARSE_BUDGET, closeParsers } = await import(
-    "../services/parsing/parser.ts"
-  );
-  const out: CorpusText[] = [];
-  for (const file of readdirSync(join(root, "docs")).sort()) {
-    const bytes = new Uint8Array(readFileSync(join(root, "docs", file)));
-    let text = "";
-    try {
-      const mediaType = sniffMediaType(bytes, file);
-      if (!mediaType) throw new Error("unsupported media type");
-      text = (await parseDocument(bytes, mediaType, DEFAULT_PARSE_BUDGET)).text;
-    } catch (error) {
-      const transcript = join(root, "truth_text", `${basename(file, extname(file))}.txt`);
-      if (existsSync(transcript)) text = readFileSync(transcript, "utf8");
-      else console.error(`  (no text for ${file}: ${(error as Error).message})`);
-    }
-    const title = (text.split("\n").find((line) => line.trim().length > 3) ?? file).trim().slice(0, 120);
-    out.push({ documentId: `docs/${file}`, fileName: file, title, text });
-  }
-  await closeParsers();
-  return out;
+  const truth = loadTruth(root);
+  const parsed = await parseCorpus(root, truth);
+  return truth.map((t) => {
+    let text = parsed.get(t.file)?.doc?.text ?? "";
+    const transcript = join(root, "truth_text", `${basename(t.file, extname(t.file))}.txt`);
+    if (!text.trim() && fs.existsSync(transcript)) text = fs.readFileSync(transcript, "utf8");
+    const title = (text.split("\n").find((line) => line.trim().length > 3) ?? t.file).trim().slice(0, 120);
+    return { documentId: t.file, fileName: basename(t.file), title, text };
+  });
 }
 
 export function loadQueries(root: string): SearchQuery[] {
-  return readFileSync(join(root, "queries.jsonl"), "utf8")
+  return fs
+    .readFileSync(join(root, "queries.jsonl"), "utf8")
     .split("\n")
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as SearchQuery);
 }
 
-/** Indexes `texts` with `embedder` into `index` (ensured), then scores every query in every mode. */
-export async function evaluateSearch(
+export function parsePlan(spec: string): EmbeddingPlan {
+  const [p, n, t] = spec.split("x").map(Number);
+  if (!p || !n || !t) throw new Error(`setting "${spec}": expected <passage chars>x<passages>x<pieces>`);
+  return { passageChars: p, passagesPerDocument: n, piecesPerPassage: t };
+}
+
+const planName = (p: EmbeddingPlan) => `${p.passageChars}x${p.passagesPerDocument}x${p.piecesPerPassage}`;
+
+/** Indexes `texts` as the plan says into `index` (ensured), then runs every query in both engines' modes. */
+export async function runSetting(
   index: SearchIndex & { upsertMany(d: IndexedDocument[]): Promise<void> },
-  embedder: SentenceEmbedder,
+  plan: EmbeddingPlan,
   texts: CorpusText[],
   queries: SearchQuery[],
-): Promise<{
-  scores: SearchScores;
-  ranks: Record<string, string[]>;
-  cpu: { perDocumentMs: number; perChunkMs: number; perQueryMs: number; chunks: number };
-}> {
-  await index.ensure(embedder.dimensions, embedder.modelId);
-  const cpuBefore = embedder.cpuMicros;
-  const documents: IndexedDocument[] = [];
-  let chunks = 0;
-  for (const t of texts) {
-    const parts = chunkText(t.text);
-    const vectors = await embedder.embed(parts);
-    chunks += parts.length;
-    documents.push({
-      tenant: TENANT,
-      documentId: t.documentId,
-      fileName: t.fileName,
-      title: t.title,
-      category: "other",
-      status: "INDEXED",
-      batch: "eval",
-      createTime: new Date(),
-      fieldsText: "",
-      chunks: parts.map((text, ordinal) => ({ ordinal, text, embedding: vectors[ordinal] as Float32Array })),
-    });
-  }
-  const indexingCpu = embedder.cpuMicros - cpuBefore;
-  await index.upsertMany(documents);
-  const scores: SearchScores = {};
-  const ranks: Record<string, string[]> = {};
-  const queryCpuBefore = embedder.cpuMicros;
-  for (const mode of MODES) {
-    scores[mode] = {};
-    ranks[mode] = [];
-  }
-  for (const q of queries) {
-    const base = { tenant: TENANT, filter: {}, limit: 10 };
-    const [vector] = await embedder.embed([q.query]);
-    const keyword = await index.keyword({ ...base, text: q.query });
-    const semantic = await index.semantic({ ...base, vector: vector as Float32Array });
-    const lists: Record<(typeof MODES)[number], IndexHit[]> = {
-      keyword,
-      semantic,
-      hybrid: reciprocalRankFusion([keyword, semantic]),
+): Promise<SettingRun> {
+  const embedder = new SentenceEmbedder({ plan });
+  try {
+    await index.ensure(embedder.dimensions, embedder.modelId);
+    const cpuBefore = embedder.cpuMicros;
+    const documents: IndexedDocument[] = [];
+    let embedded = 0;
+    for (const t of texts) {
+      const chunks = await searchChunks(t.text, (passages) => embedder.embed(passages), plan);
+      embedded += chunks.filter((c) => c.embedding).length;
+      documents.push({
+        tenant: TENANT,
+        documentId: t.documentId,
+        fileName: t.fileName,
+        title: t.title,
+        category: "other",
+        status: "INDEXED",
+        batch: "eval",
+        createTime: new Date(),
+        fieldsText: "",
+        chunks,
+      });
+    }
+    const indexingCpu = embedder.cpuMicros - cpuBefore;
+    await index.upsertMany(documents);
+    const runs: QueryRun[] = [];
+    const queryCpuBefore = embedder.cpuMicros;
+    for (const q of queries) {
+      const base = { tenant: TENANT, filter: {}, limit: DEPTH };
+      const [vector] = await embedder.embed([q.query]);
+      const keyword = await index.keyword({ ...base, text: q.query });
+      const semantic = await index.semantic({ ...base, vector: vector as Float32Array });
+      runs.push({
+        id: q.id,
+        type: q.type,
+        relevant: q.relevant,
+        keyword: keyword.map((h) => h.documentId),
+        semantic: semantic.map((h) => h.documentId),
+      });
+    }
+    return {
+      plan,
+      runs,
+      cpu: {
+        perDocumentMs: indexingCpu / 1000 / texts.length,
+        perPassageMs: indexingCpu / 1000 / Math.max(1, embedded),
+        perQueryMs: (embedder.cpuMicros - queryCpuBefore) / 1000 / Math.max(1, queries.length),
+        passagesEmbedded: embedded / texts.length,
+      },
     };
-    for (const mode of MODES) {
-      const ids = lists[mode].map((h) => h.documentId);
-      const first = ids.findIndex((id) => q.relevant.includes(id));
-      const recall5 =
-        ids.slice(0, 5).filter((id) => q.relevant.includes(id)).length / Math.min(5, q.relevant.length);
-      const rr = first >= 0 ? 1 / (first + 1) : 0;
-      for (const type of [q.type, "all"]) {
-        const byType = scores[mode] as SearchScores[string];
-        const cell = byType[type] ?? { recall5: 0, mrr: 0, n: 0 };
-        byType[type] = cell;
-        cell.recall5 += recall5;
-        cell.mrr += rr;
-        cell.n += 1;
-      }
-      ranks[mode]?.push(`${q.id}:${first >= 0 ? first + 1 : "-"}`);
-    }
+  } finally {
+    await embedder.close();
   }
-  for (const byType of Object.values(scores)) {
-    for (const cell of Object.values(byType)) {
-      cell.recall5 /= cell.n;
-      cell.mrr /= cell.n;
-    }
-  }
-  return {
-    scores,
-    ranks,
-    cpu: {
-      perDocumentMs: indexingCpu / 1000 / texts.length,
-      perChunkMs: indexingCpu / 1000 / Math.max(1, chunks),
-      perQueryMs: (embedder.cpuMicros - queryCpuBefore) / 1000 / Math.max(1, queries.length),
-      chunks,
-    },
-  };
 }
 
 async function openEngine(
@@ -183,6 +173,33 @@ async function openEngine(
   };
 }
 
+const f3 = (x: number) => x.toFixed(3);
+const cellText = (c: Cell | undefined) => (c ? `${f3(c.recall5)} / ${f3(c.mrr)}` : "—");
+const TYPES = ["all", "keyword", "semantic", "cross-lingual"];
+
+function printCvTable(title: string, scores: Record<string, Record<string, Cell>>): void {
+  console.log(`\n${title}`);
+  const n = (t: string) => scores.keyword?.[t]?.n ?? 0;
+  console.log(`| mode | ${TYPES.map((t) => `${t} (${n(t)}) recall@5 / MRR`).join(" | ")} |`);
+  console.log(`|---|${TYPES.map(() => "---:").join("|")}|`);
+  for (const mode of MODES)
+    console.log(`| ${mode} | ${TYPES.map((t) => cellText(scores[mode]?.[t])).join(" | ")} |`);
+}
+
+/** All-query figures of one run (the curve's points; the fusion weight is plain RRF here). */
+function whole(runs: QueryRun[], mode: (typeof MODES)[number], type = "all"): Cell {
+  const sel = runs.filter((q) => type === "all" || q.type === type);
+  const ids = sel.map((q) => ranked(q, mode));
+  return {
+    recall5:
+      sel.reduce((s, q, i) => s + recallAt5(ids[i] as string[], q.relevant), 0) / Math.max(1, sel.length),
+    mrr:
+      sel.reduce((s, q, i) => s + reciprocalRank(ids[i] as string[], q.relevant), 0) /
+      Math.max(1, sel.length),
+    n: sel.length,
+  };
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const arg = (name: string, fallback: string) => {
@@ -190,42 +207,63 @@ async function main(): Promise<void> {
     return i >= 0 && argv[i + 1] ? (argv[i + 1] as string) : fallback;
   };
   const engines = arg("--engines", "embedded").split(",");
-  const budgets = arg("--budgets", String(DEFAULT_TOKEN_BUDGET.budget)).split(",").map(Number);
-  const maxPerText = Number(arg("--max-per-text", String(DEFAULT_TOKEN_BUDGET.maxPerText)));
+  const folds = Number(arg("--folds", "7"));
+  const specs = argv.includes("--curve") ? CURVE : arg("--settings", planName(EMBEDDING_PLAN));
+  const plans = specs.split(",").map(parsePlan);
   const root = resolve(process.env.DOCMESH_CORPUS ?? "../shared/corpus");
   const texts = await loadCorpusTexts(root);
   const queries = loadQueries(root);
   console.log(`# search evaluation: ${texts.length} documents, ${queries.length} queries (${root})`);
-  console.log("| engine | pieces/document | mode | query type | n | recall@5 | MRR |");
-  console.log("|---|---:|---|---|---:|---:|---:|");
-  const costs: string[] = [];
-  for (const budget of budgets) {
-    const embedder = new SentenceEmbedder({ tokenBudget: { ...DEFAULT_TOKEN_BUDGET, budget, maxPerText } });
-    for (const engine of engines) {
+  console.log(
+    `# default setting ${planName(EMBEDDING_PLAN)} (passage characters x passages embedded x pieces each)`,
+  );
+  for (const engine of engines) {
+    const results: SettingRun[] = [];
+    for (const plan of plans) {
       const { index, cleanup } = await openEngine(engine);
       try {
-        const r = await evaluateSearch(index, embedder, texts, queries);
-        for (const mode of MODES) {
-          for (const [type, cell] of Object.entries(r.scores[mode] ?? {}).sort()) {
-            console.log(
-              `| ${engine} | ${budget} | ${mode} | ${type} | ${cell.n} | ${cell.recall5.toFixed(3)} | ${cell.mrr.toFixed(3)} |`,
-            );
-          }
-        }
-        for (const mode of MODES) console.error(`  ${engine} ${mode}: ${r.ranks[mode]?.join(" ")}`);
-        costs.push(
-          `| ${engine} | ${budget} | ${r.cpu.chunks} | ${r.cpu.perChunkMs.toFixed(1)} | ${r.cpu.perDocumentMs.toFixed(0)} | ${r.cpu.perQueryMs.toFixed(1)} |`,
+        const r = await runSetting(index, plan, texts, queries);
+        results.push(r);
+        console.error(
+          `  ${engine} ${planName(plan)}: keyword ${r.runs.map((q) => `${q.id}:${q.keyword.findIndex((d) => q.relevant.includes(d)) + 1}`).join(" ")}`,
+        );
+        console.error(
+          `  ${engine} ${planName(plan)}: semantic ${r.runs.map((q) => `${q.id}:${q.semantic.findIndex((d) => q.relevant.includes(d)) + 1}`).join(" ")}`,
         );
       } finally {
         await cleanup();
       }
     }
-    await embedder.close();
+    console.log(
+      `\n## ${engine}: trade-off curve (all ${queries.length} queries, plain RRF; embedding CPU in the worker thread)`,
+    );
+    console.log(
+      "| setting | passages embedded / doc | CPU ms / doc | docs/min per core (embedding) | CPU ms / query | keyword recall@5 | semantic recall@5 | semantic cross-lingual | hybrid recall@5 |",
+    );
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const r of results) {
+      console.log(
+        `| ${planName(r.plan)} | ${r.cpu.passagesEmbedded.toFixed(1)} | ${r.cpu.perDocumentMs.toFixed(1)} | ${Math.round(60_000 / Math.max(0.001, r.cpu.perDocumentMs))} | ${r.cpu.perQueryMs.toFixed(1)} | ${f3(whole(r.runs, "keyword").recall5)} | ${f3(whole(r.runs, "semantic").recall5)} | ${f3(whole(r.runs, "semantic", "cross-lingual").recall5)} | ${f3(whole(r.runs, "hybrid").recall5)} |`,
+      );
+    }
+    for (const r of results) {
+      const cv = crossValidate([r.runs], folds);
+      printCvTable(
+        `### ${engine} ${planName(r.plan)}: ${folds}-fold CV over the queries (fusion weight fitted per fold: ${cv.weights.join(", ")})`,
+        cv.scores,
+      );
+    }
+    if (results.length > 1) {
+      const cv = crossValidate(
+        results.map((r) => r.runs),
+        folds,
+      );
+      printCvTable(
+        `### ${engine}: nested ${folds}-fold CV, setting chosen on training folds (${cv.chosen.map((c) => planName((results[c] as SettingRun).plan)).join(", ")}), fusion weight too (${cv.weights.join(", ")})`,
+        cv.scores,
+      );
+    }
   }
-  console.log("\nEmbedding CPU (worker thread, excluding the one-off model load):");
-  console.log("| engine | pieces/document | chunks | ms per chunk | ms per document | ms per query |");
-  console.log("|---|---:|---:|---:|---:|---:|");
-  for (const c of costs) console.log(c);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) await main();

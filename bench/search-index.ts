@@ -291,7 +291,7 @@ async function latencyBench(args: Args): Promise<void> {
     const document = data.document(n);
     if (document.tenant === "bench-main") {
       for (const chunk of document.chunks)
-        kept.push({ documentId: document.documentId, vector: chunk.embedding });
+        kept.push({ documentId: document.documentId, vector: chunk.embedding as Float32Array });
     }
     return document;
   };

@@ -1,4 +1,4 @@
-// Splits text into passages for embedding: about `target` characters each,
+// Splits text into passages for keyword search and embedding: about `target` characters each,
 // cut at paragraph, then sentence, then word boundaries, never mid-word.
 
 export interface ChunkOptions {

@@ -11,8 +11,8 @@ import type { BlobStore } from "../platform/blobs/blobs.ts";
 import type { IndexedDocument, SearchIndex } from "../platform/index/search-index.ts";
 import type { DocumentStore } from "../platform/store/document-store.ts";
 import { type DocumentRow, fieldsFromJson } from "../platform/store/rows.ts";
-import { chunkText } from "./chunk.ts";
 import { reviewDecision, reviewReasonsJson } from "./review.ts";
+import { searchChunks } from "./search-chunks.ts";
 
 export interface IndexerDeps {
   store: DocumentStore;
@@ -73,7 +73,10 @@ export function indexerStage(deps: IndexerDeps): StageHandler {
               },
               payload: {
                 case: "indexed",
-                value: { $typeName: "docmesh.events.v1.DocumentIndexed", chunkCount: indexed.chunks.length },
+                value: {
+                  $typeName: "docmesh.events.v1.DocumentIndexed",
+                  chunkCount: indexed.chunks.filter((c) => !c.vectorOnly).length,
+                },
               },
             }
           : undefined,
@@ -96,8 +99,7 @@ async function buildIndexed(
 ): Promise<IndexedDocument> {
   const parsed = await loadParsedText(deps.blobs, row.id);
   const fields = flattenFields(fieldsFromJson(row.fields));
-  const texts = chunkText(parsed.text);
-  const embeddings = texts.length > 0 ? await deps.ai.embed(texts) : [];
+  const chunks = await searchChunks(parsed.text, (texts) => deps.ai.embed(texts));
   const value = (key: string) => fields[key]?.value;
   const date = value("date") ?? value("agreement_date");
   const total = value("total_amount");
@@ -118,6 +120,6 @@ async function buildIndexed(
     fieldsText: Object.values(fields)
       .map((f) => (Array.isArray(f.value) ? f.value.join(", ") : String(f.value)))
       .join(" · "),
-    chunks: texts.map((text, ordinal) => ({ ordinal, text, embedding: embeddings[ordinal] as Float32Array })),
+    chunks,
   };
 }

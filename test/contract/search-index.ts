@@ -414,6 +414,29 @@ export function searchIndexContract(name: string, makeIndex: () => Promise<Searc
       expect(ids(await semantic(axisVector(4, 4)))).not.toContain("delete-me");
     });
 
+    it("searches keyword-only chunks by keyword and vector-only passages by vector (with their text shown)", async () => {
+      const tenant = `tenant-p-${run}`;
+      await index.upsert({
+        ...doc({ id: "two-layers", tenant, chunks: [] }),
+        chunks: [
+          { ordinal: 0, text: "the whole page about albatross migration routes" },
+          { ordinal: 1, text: "a passage on seabirds", embedding: axisVector(5, 2), vectorOnly: true },
+        ],
+      });
+      expect(ids(await keyword("albatross", {}, tenant))).toEqual(["two-layers"]);
+      // The passage's words are not searched by keyword: it is there for its vector.
+      expect(ids(await keyword("seabirds", {}, tenant))).toEqual([]);
+      const [hit] = await semantic(axisVector(5, 2), {}, tenant);
+      expect(hit?.documentId).toBe("two-layers");
+      expect(hit?.highlights[0]?.snippet).toContain("seabirds");
+      await expect(
+        index.upsert({
+          ...doc({ id: "no-vector", tenant, chunks: [] }),
+          chunks: [{ ordinal: 0, text: "x", vectorOnly: true }],
+        }),
+      ).rejects.toMatchObject({ kind: "invalid" });
+    });
+
     it("answers nothing for a query without words, and rejects a missing tenant", async () => {
       expect(await keyword("  ,;  ")).toEqual([]);
       await expect(index.keyword({ tenant: "", filter: {}, limit: 5, text: "ledger" })).rejects.toMatchObject(

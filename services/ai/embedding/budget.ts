@@ -1,24 +1,23 @@
-// How much of a document the encoder reads. Its cost is linear in the pieces embedded (about
-// 0.2 ms of CPU per piece), and an indexed document is embedded in one call holding all its
-// chunks, so a per-call budget bounds the CPU per document: every chunk gets an equal share of
-// `budget` pieces, at least `minPerText` (about one sentence) and at most `maxPerText`. A query
-// (one text) gets `maxPerText`. The defaults come from the trade-off measured by
-// bench/eval-search.ts (docs/search.md).
+// What of a document the sentence encoder reads. Its CPU is linear in the SentencePiece pieces
+// it reads (about 0.18 ms each), and this model (a CNN with sum pooling, trained on sentences)
+// represents a sentence-sized passage well and a long one poorly: reading a whole 1000-character
+// chunk blurs it. So documents are cut into short passages (services/indexer/chunk.ts), each read
+// whole, and a document's best passage stands for it (max-sim). Only the first
+// `passagesPerDocument` passages get a vector, which bounds the CPU per document; every passage
+// stays searchable by keyword. The default is chosen from the trade-off curve that
+// bench/eval-search.ts --curve prints (docs/search.md).
 
-export interface TokenBudget {
-  /** Pieces per embed call (one document's chunks). */
-  budget: number;
-  minPerText: number;
-  maxPerText: number;
+export interface EmbeddingPlan {
+  /** Target passage length in characters (the chunker's target). */
+  passageChars: number;
+  /** Passages of a document that get a vector, from its start. */
+  passagesPerDocument: number;
+  /** SentencePiece pieces read per passage (and per query); the rest of a longer text is dropped. */
+  piecesPerPassage: number;
 }
 
-/**
- * 32 pieces (about 25 words) of every chunk and of a query: the best semantic recall of the
- * settings measured, and within hybrid's goal (docs/search.md); a per-document budget cost recall.
- */
-export const DEFAULT_TOKEN_BUDGET: TokenBudget = { budget: 32, minPerText: 32, maxPerText: 32 };
-
-export function tokensPerText(texts: number, b: TokenBudget = DEFAULT_TOKEN_BUDGET): number {
-  if (texts <= 0) return b.maxPerText;
-  return Math.max(b.minPerText, Math.min(b.maxPerText, Math.floor(b.budget / texts)));
-}
+export const EMBEDDING_PLAN: EmbeddingPlan = {
+  passageChars: 200,
+  passagesPerDocument: 8,
+  piecesPerPassage: 64,
+};

@@ -8,7 +8,7 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
-import { DEFAULT_TOKEN_BUDGET, type TokenBudget, tokensPerText } from "./budget.ts";
+import { EMBEDDING_PLAN, type EmbeddingPlan } from "./budget.ts";
 import { USE_MULTILINGUAL_DIMENSIONS } from "./use-multilingual.ts";
 
 /** Recorded by the search index next to every vector: a different id means re-embed. */
@@ -22,8 +22,8 @@ export function defaultModelDir(cacheDir = path.join(homedir(), ".cache", "docme
 
 export interface SentenceEmbedderOptions {
   modelDir?: string;
-  /** Pieces read per embed call and per text (budget.ts). */
-  tokenBudget?: TokenBudget;
+  /** Pieces read per text (budget.ts). */
+  plan?: Pick<EmbeddingPlan, "piecesPerPassage">;
 }
 
 interface Pending {
@@ -51,7 +51,7 @@ export class SentenceEmbedder {
   readonly modelId = EMBEDDING_MODEL_ID;
   readonly dimensions = EMBEDDING_DIMENSIONS;
   readonly modelDir: string;
-  readonly tokenBudget: TokenBudget;
+  readonly piecesPerText: number;
   /** CPU time the worker spent embedding, in microseconds (for the benchmarks). */
   cpuMicros = 0;
   private worker: Worker | undefined;
@@ -60,12 +60,12 @@ export class SentenceEmbedder {
 
   constructor(options: SentenceEmbedderOptions = {}) {
     this.modelDir = options.modelDir ?? defaultModelDir();
-    this.tokenBudget = options.tokenBudget ?? DEFAULT_TOKEN_BUDGET;
+    this.piecesPerText = (options.plan ?? EMBEDDING_PLAN).piecesPerPassage;
   }
 
   /**
-   * One unit vector of `dimensions` per text, in order. Each text is read up to its share of the
-   * token budget: pass one document's chunks (or one query) per call.
+   * One unit vector of `dimensions` per text, in order, each read up to `piecesPerText` pieces
+   * (budget.ts: pass passages, not whole documents).
    */
   embed(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return Promise.resolve([]);
@@ -74,7 +74,7 @@ export class SentenceEmbedder {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, texts, maxTokens: tokensPerText(texts.length, this.tokenBudget) });
+      worker.postMessage({ id, texts, maxTokens: this.piecesPerText });
     });
   }
 

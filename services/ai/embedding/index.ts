@@ -1,4 +1,4 @@
-export { DEFAULT_TOKEN_BUDGET, type TokenBudget, tokensPerText } from "./budget.ts";
+export { EMBEDDING_PLAN, type EmbeddingPlan } from "./budget.ts";
 export {
   configureSharedEmbedder,
   defaultModelDir,

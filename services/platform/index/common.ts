@@ -27,7 +27,12 @@ export function checkDocument(document: IndexedDocument, dimensions: number): vo
   checkTenant(document.tenant);
   if (!document.documentId) throw invalid("search index: documentId is required");
   for (const chunk of document.chunks) {
-    if (chunk.embedding.length !== dimensions) {
+    if (chunk.vectorOnly && chunk.embedding === undefined) {
+      throw invalid(
+        `search index: vector-only chunk ${chunk.ordinal} of ${document.documentId} has no embedding`,
+      );
+    }
+    if (chunk.embedding !== undefined && chunk.embedding.length !== dimensions) {
       throw invalid(
         `search index: chunk ${chunk.ordinal} of ${document.documentId} has ${chunk.embedding.length} dimensions, the index has ${dimensions}`,
       );

@@ -116,6 +116,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const stored = new Map(meta.rows.map((row) => [row.key, row.value]));
     const storedDimensions = stored.get("dimensions");
     if (storedDimensions !== undefined) {
+      // Data directories from before keyword-only chunks: every chunk of theirs had a vector.
+      await db.exec(`ALTER TABLE chunks ADD COLUMN IF NOT EXISTS keyword_only boolean NOT NULL DEFAULT false;
+                     ALTER TABLE chunks ADD COLUMN IF NOT EXISTS passage text NOT NULL DEFAULT ''`);
       const storedModel = stored.get("embedding_model") ?? UNNAMED_EMBEDDING_MODEL;
       if (Number(storedDimensions) !== dimensions || storedModel !== embeddingModel) {
         await this.switchModel(db, dimensions, embeddingModel, stored);
@@ -147,6 +150,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
           fields_text   text NOT NULL,
           body          text NOT NULL,
           embedding     vector(${dimensions}),
+          keyword_only  boolean NOT NULL DEFAULT false, -- a chunk searched by keyword only: no vector wanted
+          passage       text NOT NULL DEFAULT '',      -- a vector-only passage's text (body is then empty)
           tsv tsvector GENERATED ALWAYS AS (
             setweight(to_tsvector('${cfg}'::regconfig, title), 'A') ||
             setweight(to_tsvector('${cfg}'::regconfig, fields_text), 'A') ||
@@ -199,14 +204,15 @@ export class EmbeddedSearchIndex implements SearchIndex {
     this.requireDimensions();
     const db = await this.open();
     const r = await db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM chunks WHERE embedding IS NULL AND ordinal >= 0",
+      "SELECT count(*)::int AS n FROM chunks WHERE embedding IS NULL AND ordinal >= 0 AND NOT keyword_only",
     );
     return r.rows[0]?.n ?? 0;
   }
 
   /**
    * Not part of the SearchIndex port: embeds again, with the current model, every chunk that has
-   * no vector (after a model change), `batchSize` chunks at a time. Returns the chunks embedded.
+   * no vector (after a model change), `batchSize` chunks at a time, except those indexed without one
+   * (keyword-only passages). Returns the chunks embedded.
    */
   async reembed(embed: (texts: string[]) => Promise<Float32Array[]>, batchSize = 64): Promise<number> {
     const dimensions = this.requireDimensions();
@@ -215,7 +221,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     for (;;) {
       const rows = await this.run("reembed", () =>
         db.query<{ tenant: string; document_id: string; ordinal: number; body: string }>(
-          `SELECT tenant, document_id, ordinal, body FROM chunks WHERE embedding IS NULL AND ordinal >= 0
+          `SELECT tenant, document_id, ordinal, body || passage AS body FROM chunks WHERE embedding IS NULL AND ordinal >= 0 AND NOT keyword_only
             ORDER BY tenant, document_id, ordinal LIMIT $1`,
           [batchSize],
         ),
@@ -354,7 +360,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
                        SET LOCAL hnsw.iterative_scan = relaxed_order;`);
         const result = await tx.query<{ document_id: string; distance: number; body: string }>(
           `WITH nearest AS (
-             SELECT document_id, body, embedding <=> ${vectorParam}::vector AS distance
+             SELECT document_id, body || passage AS body, embedding <=> ${vectorParam}::vector AS distance
              FROM chunks
              WHERE ${where.sql()} AND embedding IS NOT NULL
              ORDER BY embedding <=> ${vectorParam}::vector
@@ -418,7 +424,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
          matches AS (
            SELECT c.document_id, c.ordinal, c.title, c.body, ts_rank_cd(c.tsv, q.query, 1) AS score
            FROM chunks c, q
-           WHERE ${where.sql("c")} AND c.tsv @@ q.query
+           WHERE ${where.sql("c")} AND c.passage = '' AND c.tsv @@ q.query
          ), best AS (
            SELECT DISTINCT ON (document_id) * FROM matches ORDER BY document_id, score DESC, ordinal
          ), top AS (
@@ -497,9 +503,10 @@ async function insertDocument(tx: Transaction, document: IndexedDocument): Promi
   await deleteDocument(tx, document.tenant, document.documentId);
   await tx.query(
     `INSERT INTO chunks (tenant, document_id, ordinal, category, status, batch, create_time,
-       document_date, total_amount, currency, title, file_name, file_words, fields_text, body, embedding)
-     SELECT $1, $2, c.ordinal, $3, $4, $5, $6, $7::date, $8, $9, $10, $11, $12, $13, c.body, c.embedding::vector
-     FROM unnest($14::int[], $15::text[], $16::text[]) AS c(ordinal, body, embedding)`,
+       document_date, total_amount, currency, title, file_name, file_words, fields_text, body, embedding, keyword_only, passage)
+     SELECT $1, $2, c.ordinal, $3, $4, $5, $6, $7::date, $8, $9, $10, $11, $12, $13, c.body, c.embedding::vector,
+            c.embedding IS NULL AND c.ordinal >= 0, c.passage
+     FROM unnest($14::int[], $15::text[], $16::text[], $17::text[]) AS c(ordinal, body, embedding, passage)`,
     [
       document.tenant,
       document.documentId,
@@ -515,8 +522,9 @@ async function insertDocument(tx: Transaction, document: IndexedDocument): Promi
       fileNameWords(document.fileName),
       document.fieldsText,
       chunks.map((c) => c.ordinal),
-      chunks.map((c) => stripNul(c.text)),
+      chunks.map((c) => ("vectorOnly" in c && c.vectorOnly ? "" : stripNul(c.text))),
       chunks.map((c) => (c.embedding ? vectorLiteral(c.embedding) : null)),
+      chunks.map((c) => ("vectorOnly" in c && c.vectorOnly ? stripNul(c.text) : "")),
     ],
   );
 }

@@ -42,6 +42,7 @@ interface ChunkSource {
   documentId: string;
   ordinal: number;
   text?: string;
+  passage?: string;
 }
 
 const TEXT_FIELDS = ["text", "title^2", "fieldsText^2", "fileName"];
@@ -152,6 +153,9 @@ export class OpenSearchIndex implements SearchIndex {
           fileName: { type: "text", analyzer: "docmesh_filename", search_analyzer: "docmesh_text" },
           fieldsText: { type: "text", analyzer: "docmesh_text" },
           text: { type: "text", analyzer: "docmesh_text" },
+          // A vector-only passage's text: shown with a semantic hit, never searched by keyword.
+          passage: { type: "text", index: false },
+          vectorOnly: { type: "boolean" },
           embedding: {
             type: "knn_vector",
             dimension: dimensions,
@@ -191,6 +195,13 @@ export class OpenSearchIndex implements SearchIndex {
           }
         }
       }
+      // Indexes made before vector-only passages get the field (adding one is allowed).
+      await this.client.indices.putMapping({
+        index: this.indexName,
+        body: {
+          properties: { passage: { type: "text", index: false }, vectorOnly: { type: "boolean" } },
+        } as never,
+      });
       const mapping = await this.client.indices.getMapping({ index: this.indexName });
       const mappings = (mapping.body as Json)[this.indexName]?.mappings;
       const existing = mappings?.properties?.embedding?.dimension;
@@ -262,7 +273,9 @@ export class OpenSearchIndex implements SearchIndex {
           body.push({
             ...shared,
             ordinal: chunk.ordinal,
-            text: chunk.text,
+            ...("vectorOnly" in chunk && chunk.vectorOnly
+              ? { passage: chunk.text, vectorOnly: true }
+              : { text: chunk.text }),
             ...(chunk.embedding ? { embedding: Array.from(chunk.embedding) } : {}),
           });
           if (body.length >= perRequest * 2) await flush(false);
@@ -334,6 +347,8 @@ export class OpenSearchIndex implements SearchIndex {
         bool: {
           // The tenant is always a filter clause, never scored and never optional.
           filter: filterClauses(tenant, filter),
+          // Vector-only passages repeat the title and fields: keyword ranks the text chunks only.
+          must_not: [{ term: { vectorOnly: true } }],
           must: [
             {
               multi_match: {
@@ -386,7 +401,7 @@ export class OpenSearchIndex implements SearchIndex {
     const body: Json = {
       size: limit,
       track_total_hits: false,
-      _source: ["documentId", "ordinal", "text"],
+      _source: ["documentId", "ordinal", "text", "passage"],
       query: {
         bool: {
           filter: filters,
@@ -406,7 +421,10 @@ export class OpenSearchIndex implements SearchIndex {
     return hits.map((hit) => ({
       documentId: hit._source.documentId,
       score: hit._score,
-      highlights: hit._source.text ? [{ field: "text", snippet: leadSnippet(hit._source.text) }] : [],
+      highlights:
+        (hit._source.text ?? hit._source.passage)
+          ? [{ field: "text", snippet: leadSnippet((hit._source.text ?? hit._source.passage) as string) }]
+          : [],
     }));
   }
 

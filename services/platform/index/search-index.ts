@@ -7,7 +7,14 @@ export interface IndexedChunk {
   /** 0-based position within the document. */
   ordinal: number;
   text: string;
-  embedding: Float32Array;
+  /** Absent for a chunk found by keyword only. */
+  embedding?: Float32Array;
+  /**
+   * A passage found by its vector only: its text is the highlight of a semantic hit and is not
+   * searched by keyword. The indexer sends a document's text twice: long chunks for keyword search
+   * and its first short passages, embedded (services/ai/embedding/budget.ts, docs/search.md).
+   */
+  vectorOnly?: boolean;
 }
 
 /** Everything searchable about one document; replaces any earlier version. */

@@ -1,10 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { cosine } from "../../../services/ai/builtin/index.ts";
-import {
-  EMBEDDING_DIMENSIONS,
-  SentenceEmbedder,
-  tokensPerText,
-} from "../../../services/ai/embedding/index.ts";
+import { EMBEDDING_DIMENSIONS, SentenceEmbedder } from "../../../services/ai/embedding/index.ts";
 import { SentencePieceTokenizer } from "../../../services/ai/embedding/sentencepiece.ts";
 
 // The model installed by scripts/setup.sh (scripts/models/use-multilingual.sh), from its default place.
@@ -53,15 +49,8 @@ describe("sentence embedder (USE multilingual v3, local install)", () => {
     expect(cosine(v, de as Float32Array)).toBeGreaterThan(cosine(v, unrelated as Float32Array) + 0.3);
   });
 
-  it("shares a document's token budget among its chunks, within the per-text bounds", () => {
-    const b = { budget: 256, minPerText: 16, maxPerText: 128 };
-    expect(tokensPerText(1, b)).toBe(128);
-    expect(tokensPerText(4, b)).toBe(64);
-    expect(tokensPerText(100, b)).toBe(16);
-  });
-
   it("reads only the budgeted pieces of a long text", async () => {
-    const short = new SentenceEmbedder({ tokenBudget: { budget: 8, minPerText: 8, maxPerText: 8 } });
+    const short = new SentenceEmbedder({ plan: { piecesPerPassage: 8 } });
     try {
       const head = "Invoice number 4711 for consulting services in March.";
       const [a, b] = await short.embed([

@@ -62,7 +62,7 @@ describe("embedded search index specifics", () => {
     await second.close();
   }, 120_000);
 
-  it("never compares vectors of two models: a model change drops them, reembed restores them", async () => {
+  it("never compares vectors of two models: a model change drops them, reembed restores them (not keyword-only chunks)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "docmesh-index-model-"));
     const chunk = (text: string, embedding: Float32Array) => ({ ordinal: 0, text, embedding });
     const document = (id: string, text: string, embedding: Float32Array): IndexedDocument => ({
@@ -80,7 +80,10 @@ describe("embedded search index specifics", () => {
     try {
       const first = new EmbeddedSearchIndex({ dataDir: dir });
       await first.ensure(8, "model-a");
-      await first.upsert(document("d1", "alpha wolves", axisVector(1)));
+      // d1's second passage was indexed for keyword search only (beyond the embedded passages).
+      const d1 = document("d1", "alpha wolves", axisVector(1));
+      d1.chunks.push({ ordinal: 1, text: "gamma owls" });
+      await first.upsert(d1);
       await first.upsert(document("d2", "beta bears", axisVector(2)));
       await first.close();
 
@@ -88,6 +91,9 @@ describe("embedded search index specifics", () => {
       const same = new EmbeddedSearchIndex({ dataDir: dir });
       await same.ensure(8, "model-a");
       expect(await same.pendingEmbeddings()).toBe(0);
+      expect((await same.keyword({ tenant: "t", filter: {}, limit: 5, text: "owls" }))[0]?.documentId).toBe(
+        "d1",
+      );
       expect(
         (await same.semantic({ tenant: "t", filter: {}, limit: 5, vector: axisVector(1) }))[0]?.documentId,
       ).toBe("d1");
@@ -110,7 +116,7 @@ describe("embedded search index specifics", () => {
       const embedded = await other.reembed(async (texts) =>
         texts.map((t) => v3(t.includes("wolves") ? 0 : 1)),
       );
-      expect(embedded).toBe(2);
+      expect(embedded).toBe(2); // not the keyword-only passage
       expect(await other.pendingEmbeddings()).toBe(0);
       expect(
         (await other.semantic({ tenant: "t", filter: {}, limit: 5, vector: v3(1) }))[0]?.documentId,
