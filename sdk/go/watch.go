@@ -19,10 +19,11 @@ type Event struct {
 
 // WatchOptions tune a watch; the zero value is fine.
 type WatchOptions struct {
-	Cursors        map[string]int64 // resume points per document
-	MaxReconnects  int              // in a row without a message (default 10)
-	IdleTimeout    time.Duration    // a silent stream is reopened (default 30 s)
-	InitialBackoff time.Duration    // doubled per failed attempt up to 5 s (default 200 ms)
+	Cursors        map[string]int64             // resume points per document
+	MaxReconnects  int                          // in a row without a message (default 10)
+	IdleTimeout    time.Duration                // a silent stream is reopened (default 30 s)
+	InitialBackoff time.Duration                // doubled per failed attempt up to 5 s (default 200 ms)
+	OnReconnect    func(err error, attempt int) // called before each reopen
 }
 
 // Watch follows a batch (batches/{id}) or a document (documents/{id}) to its end. It remembers
@@ -60,6 +61,9 @@ func (c *Client) Watch(ctx context.Context, name string, opts WatchOptions) iter
 			if failures > maxReconnects {
 				yield(Event{}, err)
 				return
+			}
+			if opts.OnReconnect != nil {
+				opts.OnReconnect(err, failures)
 			}
 			wait := min(5*time.Second, backoff<<(failures-1))
 			select {

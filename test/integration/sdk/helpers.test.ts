@@ -3,7 +3,6 @@
 // a batch watch that survives its connection being cut mid-stream.
 import { writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConnectError } from "@connectrpc/connect";
@@ -17,6 +16,7 @@ import {
   UnauthenticatedError,
 } from "../../../sdk/typescript/src/index.ts";
 import { startDocmesh, type TestDocmesh } from "../../support/docmesh.ts";
+import { cuttableProxy } from "./cuttable-proxy.ts";
 
 let docmesh: TestDocmesh;
 let token: string;
@@ -119,32 +119,6 @@ describe("uploads and pages", () => {
     expect(found.sort()).toEqual([...names].sort());
   });
 });
-
-/** A TCP proxy in front of the server whose open connections the test can cut. */
-function cuttableProxy(target: URL): Promise<{ url: string; cut(): void; server: Server }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-      socket.on("error", () => {});
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        server,
-        cut: () => {
-          for (const socket of sockets) socket.destroy();
-        },
-      });
-    }),
-  );
-}
 
 describe("resumable batch watch", () => {
   it("reconnects after the connection is cut and delivers every update exactly once, in order", async () => {
