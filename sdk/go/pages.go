@@ -11,50 +11,53 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// SearchAll yields every result across pages; break to stop early. request.PageToken is ignored.
-func (c *Client) SearchAll(ctx context.Context, request *searchv1.SearchDocumentsRequest) iter.Seq2[*searchv1.SearchResult, error] {
-	return func(yield func(*searchv1.SearchResult, error) bool) {
-		page := proto.Clone(request).(*searchv1.SearchDocumentsRequest)
-		page.PageToken = ""
+// paginate yields the items of page after page until a page comes back without a next token.
+func paginate[T any](fetch func(pageToken string) (items []T, next string, err error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		token := ""
 		for {
-			response, err := c.Search.SearchDocuments(ctx, connect.NewRequest(page))
+			items, next, err := fetch(token)
 			if err != nil {
-				yield(nil, err)
+				var zero T
+				yield(zero, err)
 				return
 			}
-			for _, result := range response.Msg.GetResults() {
-				if !yield(result, nil) {
+			for _, item := range items {
+				if !yield(item, nil) {
 					return
 				}
 			}
-			if page.PageToken = response.Msg.GetNextPageToken(); page.PageToken == "" {
+			if token = next; token == "" {
 				return
 			}
 		}
 	}
 }
 
+// SearchAll yields every result across pages; break to stop early. request.PageToken is ignored.
+func (c *Client) SearchAll(ctx context.Context, request *searchv1.SearchDocumentsRequest) iter.Seq2[*searchv1.SearchResult, error] {
+	page := proto.Clone(request).(*searchv1.SearchDocumentsRequest)
+	return paginate(func(token string) ([]*searchv1.SearchResult, string, error) {
+		page.PageToken = token
+		response, err := c.Search.SearchDocuments(ctx, connect.NewRequest(page))
+		if err != nil {
+			return nil, "", err
+		}
+		return response.Msg.GetResults(), response.Msg.GetNextPageToken(), nil
+	})
+}
+
 // ListAll yields every document matching the request's filter, newest first, across pages.
 func (c *Client) ListAll(ctx context.Context, request *metadatav1.ListDocumentsRequest) iter.Seq2[*documentv1.Document, error] {
-	return func(yield func(*documentv1.Document, error) bool) {
-		page := proto.Clone(request).(*metadatav1.ListDocumentsRequest)
-		page.PageToken = ""
-		for {
-			response, err := c.Metadata.ListDocuments(ctx, connect.NewRequest(page))
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for _, document := range response.Msg.GetDocuments() {
-				if !yield(document, nil) {
-					return
-				}
-			}
-			if page.PageToken = response.Msg.GetNextPageToken(); page.PageToken == "" {
-				return
-			}
+	page := proto.Clone(request).(*metadatav1.ListDocumentsRequest)
+	return paginate(func(token string) ([]*documentv1.Document, string, error) {
+		page.PageToken = token
+		response, err := c.Metadata.ListDocuments(ctx, connect.NewRequest(page))
+		if err != nil {
+			return nil, "", err
 		}
-	}
+		return response.Msg.GetDocuments(), response.Msg.GetNextPageToken(), nil
+	})
 }
 
 // GetDocument reads one document by name (documents/{id}).

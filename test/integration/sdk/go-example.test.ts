@@ -50,6 +50,7 @@ describe("sdk/go/examples/quickstart", () => {
       uploads: { name: string; method: string; duplicate: boolean }[];
       final: Record<string, string>;
       hits: string[];
+      listed: string[];
       got: { name: string; status: string; fileName: string };
       missing: string;
     };
@@ -67,6 +68,8 @@ describe("sdk/go/examples/quickstart", () => {
       ]).toContain(status);
     }
     expect(out.hits).toEqual(expect.arrayContaining([a?.name, c?.name]));
+    // A fresh tenant: its two documents, one page each.
+    expect([...out.listed].sort()).toEqual([a?.name, c?.name].sort());
     expect(out.got).toMatchObject({ name: a?.name, fileName: "a-invoice.txt" });
     expect(out.missing).toBe("ErrNotFound");
   });

@@ -18,8 +18,8 @@ import (
 
 	"connectrpc.com/connect"
 	docmesh "docmesh.local/sdk/go"
-	documentv1 "docmesh.local/sdk/go/gen/docmesh/document/v1"
 	ingestionv1 "docmesh.local/sdk/go/gen/docmesh/ingestion/v1"
+	metadatav1 "docmesh.local/sdk/go/gen/docmesh/metadata/v1"
 	searchv1 "docmesh.local/sdk/go/gen/docmesh/search/v1"
 )
 
@@ -94,6 +94,15 @@ func run(args []string) error {
 	}
 	sort.Strings(hits)
 
+	// Every document of the tenant, one per page.
+	var listed []string
+	for document, err := range client.ListAll(ctx, &metadatav1.ListDocumentsRequest{PageSize: 1}) {
+		if err != nil {
+			return err
+		}
+		listed = append(listed, document.GetName())
+	}
+
 	// 4. Read one document back; a missing one is a typed error.
 	document, err := client.GetDocument(ctx, uploads[0].Name)
 	if err != nil {
@@ -109,8 +118,8 @@ func run(args []string) error {
 		"uploads": uploads,
 		"final":   final,
 		"hits":    hits,
+		"listed":  listed,
 		"got":     map[string]string{"name": document.GetName(), "status": document.GetStatus().String(), "fileName": document.GetFileName()},
 		"missing": missing,
-		"indexed": documentv1.DocumentStatus_DOCUMENT_STATUS_INDEXED.String(),
 	})
 }
