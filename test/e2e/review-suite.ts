@@ -1,10 +1,13 @@
 // The review queue end to end: real pipeline, documents routed to review, a reviewer corrects one
 // through ReviewService, and the indexer re-indexes it on DocumentReviewed (search finds the value).
+import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  AmountFieldSchema,
+  Category,
   DocumentStatus,
   InvoiceFieldsSchema,
   TextFieldSchema,
@@ -12,28 +15,31 @@ import {
 import { ReviewService } from "../../gen/docmesh/review/v1/review_service_pb.ts";
 import { SearchMode } from "../../gen/docmesh/search/v1/search_service_pb.ts";
 import { type Mode, startDocmesh, type TestDocmesh } from "../support/docmesh.ts";
-import { corpus, readDoc } from "./corpus.ts";
 
 export function reviewSuite(mode: Mode) {
   describe(`review queue through the pipeline (${mode})`, () => {
     let docmesh: TestDocmesh;
     let review: ReturnType<typeof createClient<typeof ReviewService>>;
-    const { root, truth } = corpus();
-    const invoices = truth.filter((t) => t.category === "invoice" && t.file.endsWith(".pdf")).slice(0, 2);
+    // Invoices without a number, a date or a total: whichever indexer handles them (in cluster mode
+    // any process of the group, with its own DOCMESH_REVIEW_THRESHOLD), they end in review, as
+    // PARTIAL (required fields missing) or NEEDS_REVIEW (a doubtful category).
+    const uploads = ["Northwind Traders", "Contoso Supplies"].map((issuer) => ({
+      fileName: `${issuer.split(" ")[0]?.toLowerCase()}-invoice.txt`,
+      content: Buffer.from(
+        `INVOICE\n${issuer}\nBill to: Example Buyer GmbH\nConsulting services, November\n` +
+          `Please pay within 30 days of receipt.\nReference ${randomUUID()}\n`,
+      ),
+    }));
     const names: string[] = [];
 
     beforeAll(async () => {
-      // Every confidence is below this threshold: every document goes to review.
-      docmesh = await startDocmesh(mode, { reviewThreshold: 0.999 });
+      docmesh = await startDocmesh(mode);
       review = createClient(
         ReviewService,
         createConnectTransport({ baseUrl: docmesh.url, httpVersion: "2" }),
       );
-      for (const record of invoices) {
-        const { document } = await docmesh.clients.ingestion.uploadDocument({
-          fileName: record.file.split("/").pop() ?? "x.pdf",
-          content: readDoc(root, record.file),
-        });
+      for (const upload of uploads) {
+        const { document } = await docmesh.clients.ingestion.uploadDocument(upload);
         names.push(document?.name ?? "");
       }
       for (const name of names) {
@@ -58,23 +64,25 @@ export function reviewSuite(mode: Mode) {
       const documentName = task?.document?.name ?? "";
       const claimed = (await review.claimReviewTask({ name })).reviewTask;
       const marker = `Qwertyzoo${Date.now().toString(36)}`;
-      const current = claimed?.document?.fields?.kind;
       const { document } = await review.completeReviewTask({
         name,
         etag: claimed?.document?.etag ?? "",
-        updateMask: { paths: ["fields"] },
+        updateMask: { paths: ["category", "fields"] },
+        category: Category.INVOICE,
         fields: {
           kind: {
             case: "invoice",
             value: create(InvoiceFieldsSchema, {
-              ...(current?.case === "invoice" ? current.value : {}),
               invoiceNumber: create(TextFieldSchema, { value: marker }),
+              totalAmount: create(AmountFieldSchema, { value: 1200 }),
+              currency: create(TextFieldSchema, { value: "EUR" }),
             }),
           },
         },
-        comment: "number misread",
+        comment: "number and total from the paper copy",
       });
       expect(document?.status).toBe(DocumentStatus.INDEXED);
+      expect(document?.category).toBe(Category.INVOICE);
 
       // The indexer re-indexes on DocumentReviewed: the corrected value is searchable.
       await expect
@@ -89,8 +97,8 @@ export function reviewSuite(mode: Mode) {
       const { changes } = await docmesh.clients.metadata.listDocumentChanges({ name: documentName });
       expect(changes[0]).toMatchObject({
         actor: "local",
-        changedPaths: ["fields"],
-        reason: "review (corrected): number misread",
+        changedPaths: ["category", "fields"],
+        reason: "review (corrected): number and total from the paper copy",
       });
 
       const { reviewTasks: left } = await review.listReviewTasks({});
@@ -108,7 +116,7 @@ export function reviewSuite(mode: Mode) {
       expect(records.map((line) => JSON.parse(line))).toEqual([
         expect.objectContaining({
           category: "invoice",
-          fields: expect.objectContaining({ invoice_number: marker }),
+          fields: { invoice_number: marker, total_amount: 1200, currency: "EUR" },
         }),
       ]);
     });
