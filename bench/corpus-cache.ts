@@ -1,9 +1,9 @@
 /**
  * Parses the evaluation corpus through the real parser once and caches each result outside the
  * repository (os.tmpdir()/docmesh-eval-cache, or DOCMESH_EVAL_CACHE), keyed by the file's sha256,
- * so repeated evaluation runs skip parsing and OCR. After a parser change, run with `--reparse`
- * (or DOCMESH_EVAL_REPARSE=1): each entry records the parser version it came from, and reparse
- * replaces the entries of another version.
+ * so repeated evaluation runs skip parsing and OCR. Each entry records the parser version (a hash of
+ * services/parsing) it came from; an entry of another version is a miss, so a parser change never
+ * evaluates stale parses. `--reparse` (or DOCMESH_EVAL_REPARSE=1) parses everything again.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -63,7 +63,7 @@ export async function parseCorpus(
     const sha = crypto.createHash("sha256").update(bytes).digest("hex");
     const file = path.join(dir, `${sha}.json`);
     const hit = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as CachedParse) : undefined;
-    if (hit && (!reparse || hit.parserVersion === version)) {
+    if (hit && !reparse && hit.parserVersion === version) {
       out.set(t.file, hit);
       onDoc?.(t.file, hit, true);
       continue;

@@ -6,6 +6,7 @@ import { CATEGORIES } from "../services/ai/ai.ts";
 import { classifierLogits } from "../services/ai/builtin/classifier-rules.ts";
 import { extractWithRuleConfidence } from "../services/ai/builtin/extractor.ts";
 import { type FeatureSet, modelFeatures } from "../services/ai/builtin/statistical-classifier.ts";
+import { withStructuredFields } from "../services/ai/builtin/structured.ts";
 import { loadTruth } from "../services/ai/eval.ts";
 import type { ParsedDocument } from "../services/parsing/types.ts";
 import { type CachedParse, parseCorpus } from "./corpus-cache.ts";
@@ -42,7 +43,13 @@ export async function prepareCorpus(
     const r = parsed.get(t.file);
     const doc = r?.doc ?? EMPTY;
     const ext = {} as Record<Category, Extraction>;
-    for (const c of CATEGORIES) ext[c] = extractWithRuleConfidence(c, doc);
+    const exact = {} as Record<Category, Set<string>>;
+    for (const c of CATEGORIES) {
+      // As the provider does: an embedded e-invoice XML or a payment QR code decides over the text.
+      const rules = extractWithRuleConfidence(c, doc);
+      ext[c] = withStructuredFields(rules, doc);
+      exact[c] = new Set(Object.keys(ext[c].fields).filter((k) => ext[c].fields[k] !== rules.fields[k]));
+    }
     const { logits } = classifierLogits(doc);
     const x = {} as Record<FeatureSet, ReturnType<typeof modelFeatures>>;
     for (const set of [
@@ -59,6 +66,8 @@ export async function prepareCorpus(
       x,
       ruleLogits: CATEGORIES.map((c) => logits[c]),
       ext,
+      exact,
+      structured: doc.structured,
     };
   });
   return { docs, parsed };

@@ -6,16 +6,17 @@
  * scored. Prints per fold and overall: classification accuracy, per-field accuracy (extraction
  * with the true category), the routing (share of INDEXED documents fully right, review rate),
  * and calibration tables. Folds are grouped (bench/eval-folds.ts). Parsed text is cached
- * (bench/corpus-cache.ts; --reparse after a parser change). --errors lists the INDEXED documents
- * that were wrong. --search also runs bench/eval-search.ts (search recall@5 and MRR).
+ * (bench/corpus-cache.ts; entries of another parser version are parsed again). --errors lists the INDEXED documents
+ * that were wrong. --threshold T routes every fold at T (a fixed default) instead of the fitted one.
+ * --search also runs bench/eval-search.ts (search recall@5 and MRR).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CATEGORIES } from "../services/ai/ai.ts";
-import { softmaxArray } from "../services/ai/builtin/linear-model.ts";
 import {
   categoryRight,
+  documentProbs,
   fieldConfidence,
   fieldOutcomes,
   fitVariant,
@@ -140,7 +141,13 @@ export interface CrossValidation {
 
 export async function crossValidate(
   corpusDir: string,
-  opts: { k?: number; variants?: Variant[]; log?: (s: string) => void } = {},
+  opts: {
+    k?: number;
+    variants?: Variant[];
+    /** Route every fold at this threshold instead of the one fitted on its training folds. */
+    threshold?: number;
+    log?: (s: string) => void;
+  } = {},
 ): Promise<CrossValidation> {
   const k = opts.k ?? 5;
   const { docs } = await prepareCorpus(corpusDir, (f, r, cached) => {
@@ -158,10 +165,11 @@ export async function crossValidate(
       const train = docs.filter((d) => !test.has(d.t.file));
       const inner = folds.filter((_, j) => j !== fi);
       const fitted = fitVariant(variant, train, inner);
+      if (opts.threshold !== undefined) fitted.threshold = opts.threshold;
       const foldOut: DocOutcome[] = [];
       for (const p of docs.filter((d) => test.has(d.t.file))) {
         const probs = p.parsed
-          ? softmaxArray(fitted.logits(p), fitted.temperature)
+          ? documentProbs(p, fitted.logits(p), fitted.temperature)
           : CATEGORIES.map(() => 1 / CATEGORIES.length);
         const c = predicted(probs);
         const r = route(p, probs, fitted.fieldCalibration, fitted.threshold);
@@ -276,10 +284,12 @@ async function main(): Promise<void> {
   const corpusDir = findCorpus(positional[0]);
   const k = Number(flag("--folds") ?? 5);
   const only = flag("--variant") as Variant | undefined;
+  const threshold = flag("--threshold");
   const started = performance.now();
   const cv = await crossValidate(corpusDir, {
     k,
     variants: only ? [only] : undefined,
+    threshold: threshold === undefined ? undefined : Number(threshold),
     log: (s) => console.log(s),
   });
   console.log(

@@ -23,7 +23,7 @@ export const PAYMENT_CODE_LIKELIHOOD_RATIO = 20;
  *   (Bayes' rule), so a payment slip with little text becomes an invoice, but not with certainty.
  */
 export function classifyWithStructuredData(
-  doc: ParsedDocument,
+  doc: Pick<ParsedDocument, "structured">,
   classifyText: () => Classification,
 ): Classification {
   if (doc.structured?.einvoice) {

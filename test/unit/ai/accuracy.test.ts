@@ -11,13 +11,13 @@ import { corpusDir } from "../parsing/fixtures.ts";
  * them is a regression. In-sample figures are not evidence and are not tested.
  */
 const CLASSIFICATION_FLOOR = 0.93; // CV 61/63 = 0.968
-const INDEXED_RIGHT_FLOOR = 0.9; // CV 25/26 = 0.962 (goal 0.97)
-const REVIEW_RATE_CEILING = 0.7; // CV 37/63 = 0.587
+const INDEXED_RIGHT_FLOOR = 0.9; // CV 30/31 = 0.968 (goal 0.97)
+const REVIEW_RATE_CEILING = 0.6; // CV 32/63 = 0.508
 
 /** Floors about one document below the CV figure of each field. */
 const FIELD_FLOORS: Record<string, number> = {
   "invoice.invoice_number": 0.85, // CV 19/20
-  "invoice.issuer": 0.75, // CV 17/20
+  "invoice.issuer": 0.8, // CV 18/20
   "invoice.buyer": 0.9, // CV 11/11
   "invoice.date": 0.9, // CV 20/20
   "invoice.due_date": 0.9, // CV 10/10
