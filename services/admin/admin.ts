@@ -8,6 +8,8 @@ import { consumerLagOf } from "./consumer-lag.ts";
 import { startDeadLetterIntake } from "./dead-letter-intake.ts";
 import { DeadLetterStore } from "./dead-letter-store.ts";
 import { adminHandlers } from "./handlers.ts";
+import { ReplayStore } from "./replay-store.ts";
+import { Replays } from "./replays.ts";
 
 export interface RunningAdmin {
   handlers: ServiceImpl<typeof AdminService>;
@@ -21,6 +23,8 @@ export async function startAdmin(
 ): Promise<RunningAdmin> {
   const deadLetters = new DeadLetterStore(platform.db, DOCUMENT_EVENTS_TOPIC);
   const intake = await startDeadLetterIntake(platform.bus, platform.codec, deadLetters);
+  const replayStore = new ReplayStore(platform.db, DOCUMENT_EVENTS_TOPIC);
+  const replays = new Replays(replayStore, committed);
   return {
     handlers: adminHandlers({
       db: platform.db,
@@ -29,7 +33,12 @@ export async function startAdmin(
       pageTokens,
       lag: consumerLagOf(platform.bus),
       committed,
+      replays,
+      replayStore,
     }),
-    stop: () => intake.stop(),
+    async stop() {
+      await replays.stop();
+      await intake.stop();
+    },
   };
 }

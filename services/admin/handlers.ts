@@ -9,6 +9,8 @@ import {
   type DeadLetterFilter,
   DeadLetterSchema,
   DeadLetterState,
+  type Replay,
+  ReplaySchema,
   StageStatusSchema,
 } from "../../gen/docmesh/admin/v1/admin_service_pb.ts";
 import type { EventDecoder } from "../pipeline/stage-worker.ts";
@@ -26,6 +28,8 @@ import {
   parseDeadLetterName,
 } from "./dead-letter-store.ts";
 import { pipelineFigures, STAGES, THROUGHPUT_WINDOW_SECONDS } from "./pipeline-status.ts";
+import type { ReplayQuery, ReplayRow, ReplayStage, ReplayStore } from "./replay-store.ts";
+import type { Replays } from "./replays.ts";
 
 export interface AdminDeps {
   db: SqlDatabase;
@@ -35,6 +39,8 @@ export interface AdminDeps {
   lag: ConsumerLag;
   /** Wakes the in-process outbox relay after a redrive committed. */
   committed: () => void;
+  replays: Replays;
+  replayStore: ReplayStore;
 }
 
 const DEFAULT_REDRIVE_LIMIT = 1000;
@@ -77,6 +83,34 @@ export function adminHandlers(deps: AdminDeps): ServiceImpl<typeof AdminService>
       };
     },
 
+    async replayDocuments(request, context) {
+      const f = request.filter;
+      const query: ReplayQuery = {
+        tenant: f?.tenant || undefined,
+        batchId: f?.batch ? idOf(f.batch) : undefined,
+        statuses: f?.statuses ?? [],
+        categories: f?.categories ?? [],
+        createTimeAfter: f?.createTimeAfter ? timestampDate(f.createTimeAfter).toISOString() : undefined,
+        createTimeBefore: f?.createTimeBefore ? timestampDate(f.createTimeBefore).toISOString() : undefined,
+      };
+      const id = await deps.replays.start(
+        query,
+        request.fromStage as ReplayStage,
+        request.limit,
+        identityOf(context).subject,
+      );
+      return { replay: replayOf(await deps.replayStore.get(id)) };
+    },
+
+    async getReplay(request) {
+      return { replay: replayOf(await deps.replayStore.get(idOf(request.name))) };
+    },
+
+    async cancelReplay(request) {
+      await deps.replayStore.requestCancel(idOf(request.name));
+      return { replay: replayOf(await deps.replayStore.get(idOf(request.name))) };
+    },
+
     async getPipelineStatus() {
       const [figures, pending, lag] = await Promise.all([
         pipelineFigures(deps.db, THROUGHPUT_WINDOW_SECONDS),
@@ -102,6 +136,33 @@ export function adminHandlers(deps: AdminDeps): ServiceImpl<typeof AdminService>
         throughputWindowSeconds: THROUGHPUT_WINDOW_SECONDS,
       };
     },
+  });
+}
+
+const idOf = (name: string) => name.slice(name.indexOf("/") + 1);
+
+function replayOf(row: ReplayRow): Replay {
+  const q = row.filter;
+  return create(ReplaySchema, {
+    name: `replays/${row.id}`,
+    filter: {
+      tenant: q.tenant ?? "",
+      batch: q.batchId ? `batches/${q.batchId}` : "",
+      statuses: q.statuses,
+      categories: q.categories,
+      createTimeAfter: q.createTimeAfter ? timestampFromDate(new Date(q.createTimeAfter)) : undefined,
+      createTimeBefore: q.createTimeBefore ? timestampFromDate(new Date(q.createTimeBefore)) : undefined,
+    },
+    fromStage: row.from_stage,
+    limit: row.max_documents,
+    state: row.state,
+    matched: row.matched,
+    requeued: row.requeued,
+    finished: row.finished,
+    skipped: row.skipped,
+    createdBy: row.created_by,
+    createTime: timestampFromDate(row.create_time),
+    updateTime: timestampFromDate(row.update_time),
   });
 }
 

@@ -11,8 +11,12 @@ import {
   AdminService,
   type DeadLetter,
   DeadLetterState,
+  ReplayState,
 } from "../../gen/docmesh/admin/v1/admin_service_pb.ts";
 import { DocumentStatus, Stage } from "../../gen/docmesh/document/v1/document_pb.ts";
+import type { DocumentEvent } from "../../gen/docmesh/events/v1/document_event_pb.ts";
+import { ReplayStore } from "../../services/admin/replay-store.ts";
+import { Replays } from "../../services/admin/replays.ts";
 import { runStage } from "../../services/pipeline/stage-worker.ts";
 import type { Subscription } from "../../services/platform/bus/bus.ts";
 import { partitionForKey } from "../../services/platform/bus/murmur2.ts";
@@ -40,7 +44,10 @@ export function adminContract(mode: Mode) {
     /** Runs per event id, per test group. */
     const runsA = new Map<string, number>();
     const runsB = new Map<string, number>();
-    const targets = new Set<string>();
+    /** The test groups act on uploads of this file name only (known before the upload returns). */
+    const targetName = `admin-contract-${randomUUID()}.txt`;
+    const isTarget = (event: DocumentEvent) =>
+      event.payload.case === "uploaded" && event.payload.value.fileName === targetName;
     const subscriptions: Subscription[] = [];
     const documents: string[] = [];
 
@@ -69,11 +76,10 @@ export function adminContract(mode: Mode) {
 
     async function upload(text: string): Promise<string> {
       const { document } = await docmesh.clients.ingestion.uploadDocument({
-        fileName: "note.txt",
+        fileName: targetName,
         content: new TextEncoder().encode(`${text} ${randomUUID()}`),
       });
       const id = document?.name.slice("documents/".length) ?? "";
-      targets.add(id);
       documents.push(id);
       return id;
     }
@@ -88,7 +94,7 @@ export function adminContract(mode: Mode) {
           codec,
           groupA,
           async (event) => {
-            if (event.payload.case !== "uploaded" || !targets.has(event.documentId)) return;
+            if (!isTarget(event)) return;
             const runs = (runsA.get(event.eventId) ?? 0) + 1;
             runsA.set(event.eventId, runs);
             if (runs === 1) throw new DocmeshError("invalid", "test group A refuses the first run");
@@ -101,7 +107,7 @@ export function adminContract(mode: Mode) {
           codec,
           groupB,
           async (event) => {
-            if (event.payload.case !== "uploaded" || !targets.has(event.documentId)) return;
+            if (!isTarget(event)) return;
             runsB.set(event.eventId, (runsB.get(event.eventId) ?? 0) + 1);
           },
           1,
@@ -239,6 +245,76 @@ export function adminContract(mode: Mode) {
       await expect(admin.redriveDeadLetters({ names: ["letters/1"] })).rejects.toBeInstanceOf(ConnectError);
       await expect(admin.listDeadLetters({ filter: { state: 7 as DeadLetterState } })).rejects.toMatchObject({
         code: Code.InvalidArgument,
+      });
+    });
+
+    it("replays a tenant's documents from a stage, bounded, with progress", async () => {
+      for (const id of documents) await waitTerminal(id);
+      const { replay } = await admin.replayDocuments({
+        filter: { tenant: docmesh.tenant },
+        fromStage: Stage.EXTRACT,
+        limit: 10,
+      });
+      expect(replay?.name).toMatch(/^replays\/[0-9a-f-]{36}$/);
+      expect(replay?.state).toBe(ReplayState.RUNNING);
+      let current = replay;
+      const deadline = Date.now() + waitMs;
+      while (current?.state === ReplayState.RUNNING && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        current = (await admin.getReplay({ name: replay?.name ?? "" })).replay;
+      }
+      expect(current).toMatchObject({
+        state: ReplayState.SUCCEEDED,
+        matched: 2,
+        requeued: 2,
+        finished: 2,
+        skipped: 0,
+        fromStage: Stage.EXTRACT,
+        limit: 10,
+        createdBy: "local",
+      });
+      expect(current?.filter?.tenant).toBe(docmesh.tenant);
+      for (const id of documents) {
+        const document = await waitTerminal(id);
+        const runs = (stage: Stage) => document.stageTimings.filter((t) => t.stage === stage).length;
+        // Classified once, extracted and indexed again.
+        expect([runs(Stage.CLASSIFY), runs(Stage.EXTRACT), runs(Stage.INDEX)]).toEqual([1, 2, 2]);
+      }
+    });
+
+    it("cancels a replay: nothing more is re-queued, what was re-queued finishes", async () => {
+      const { db } = docmesh.running.platform;
+      const store = new ReplayStore(db, DOCUMENT_EVENTS_TOPIC);
+      const replays = new Replays(store, () => {}, 1); // one document at a time
+      const id = await replays.start(
+        { tenant: docmesh.tenant, statuses: [], categories: [] },
+        Stage.INDEX,
+        2,
+        "test",
+      );
+      const cancelled = await admin.cancelReplay({ name: `replays/${id}` });
+      expect(cancelled.replay?.name).toBe(`replays/${id}`);
+      const deadline = Date.now() + waitMs;
+      let row = await store.get(id);
+      while (row.state === ReplayState.RUNNING && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        row = await store.get(id);
+      }
+      await replays.stop();
+      expect(row.state).toBe(ReplayState.CANCELLED);
+      expect(row.requeued).toBeLessThan(2);
+      for (const documentId of documents) await waitTerminal(documentId);
+    });
+
+    it("refuses unbounded or unknown replays", async () => {
+      await expect(
+        admin.replayDocuments({ filter: { tenant: docmesh.tenant }, fromStage: Stage.EXTRACT, limit: 0 }),
+      ).rejects.toMatchObject({ code: Code.InvalidArgument });
+      await expect(
+        admin.replayDocuments({ filter: {}, fromStage: Stage.INGEST, limit: 5 }),
+      ).rejects.toMatchObject({ code: Code.InvalidArgument });
+      await expect(admin.getReplay({ name: `replays/${randomUUID()}` })).rejects.toMatchObject({
+        code: Code.NotFound,
       });
     });
 

@@ -5,7 +5,7 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "../../../buf/validate/validate_pb.ts";
-import type { Stage } from "../../document/v1/document_pb.ts";
+import type { Category, DocumentStatus, Stage } from "../../document/v1/document_pb.ts";
 import { file_docmesh_document_v1_document } from "../../document/v1/document_pb.ts";
 import type { DocumentEvent } from "../../events/v1/document_event_pb.ts";
 import { file_docmesh_events_v1_document_event } from "../../events/v1/document_event_pb.ts";
@@ -19,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file docmesh/admin/v1/admin_service.proto.
  */
 export const file_docmesh_admin_v1_admin_service: GenFile = /*@__PURE__*/
-  fileDesc("CiRkb2NtZXNoL2FkbWluL3YxL2FkbWluX3NlcnZpY2UucHJvdG8SEGRvY21lc2guYWRtaW4udjEi1wMKCkRlYWRMZXR0ZXISEQoEbmFtZRgBIAEoCUID4EEIEjQKBWV2ZW50GAIgASgLMiAuZG9jbWVzaC5ldmVudHMudjEuRG9jdW1lbnRFdmVudEID4EEDEhkKDGRlY29kZV9lcnJvchgDIAEoCUID4EEDEhIKBWVycm9yGAQgASgJQgPgQQMSFQoIYXR0ZW1wdHMYBSABKAVCA+BBAxIbCg5jb25zdW1lcl9ncm91cBgGIAEoCUID4EEDEhsKDm9yaWdpbmFsX3RvcGljGAcgASgJQgPgQQMSHwoSb3JpZ2luYWxfcGFydGl0aW9uGAggASgFQgPgQQMSHAoPb3JpZ2luYWxfb2Zmc2V0GAkgASgDQgPgQQMSOQoQZGVhZF9sZXR0ZXJfdGltZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAxI1CgVzdGF0ZRgLIAEoDjIhLmRvY21lc2guYWRtaW4udjEuRGVhZExldHRlclN0YXRlQgPgQQMSNQoMcmVkcml2ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEID4EEDEhgKC3JlZHJpdmVuX2J5GA0gASgJQgPgQQMihgQKEERlYWRMZXR0ZXJGaWx0ZXISZgoGdGVuYW50GAEgASgJQla6SFO6AUsKDXN0cmluZy5ub19udWwSIG11c3Qgbm90IGNvbnRhaW4gYSBOVUwgY2hhcmFjdGVyGhghdGhpcy5jb250YWlucygnXHUwMDAwJylyAxj/ARJkCghkb2N1bWVudBgCIAEoCUJSukhPck0yS14oZG9jdW1lbnRzL1swLTlhLWZdezh9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezEyfSk/JBIzCg5jb25zdW1lcl9ncm91cBgDIAEoCUIbukgYchYY+QEyEV5bQS1aYS16MC05Ll8tXSokEjoKBXN0YXRlGAQgASgOMiEuZG9jbWVzaC5hZG1pbi52MS5EZWFkTGV0dGVyU3RhdGVCCLpIBYIBAhABElgKFmRlYWRfbGV0dGVyX3RpbWVfYWZ0ZXIYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQhy6SBmyARYiBwj/gtH/rwcyCwiAkrjDmP7///8BElkKF2RlYWRfbGV0dGVyX3RpbWVfYmVmb3JlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIcukgZsgEWIgcI/4LR/68HMgsIgJK4w5j+////ASKJAQoWTGlzdERlYWRMZXR0ZXJzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAgSMgoGZmlsdGVyGAMgASgLMiIuZG9jbWVzaC5hZG1pbi52MS5EZWFkTGV0dGVyRmlsdGVyInoKF0xpc3REZWFkTGV0dGVyc1Jlc3BvbnNlEjIKDGRlYWRfbGV0dGVycxgBIAMoCzIcLmRvY21lc2guYWRtaW4udjEuRGVhZExldHRlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyLGAQoZUmVkcml2ZURlYWRMZXR0ZXJzUmVxdWVzdBJCCgVuYW1lcxgBIAMoCUIzukgwkgEtEOgHIihyJjIkXmRlYWRMZXR0ZXJzL1swLTldezEsNX0tWzAtOV17MSwxOX0kEjIKBmZpbHRlchgCIAEoCzIiLmRvY21lc2guYWRtaW4udjEuRGVhZExldHRlckZpbHRlchIZCgVsaW1pdBgDIAEoBUIKukgHGgUYkE4oADoWukgTIhEKBW5hbWVzCgZmaWx0ZXIQASJdChpSZWRyaXZlRGVhZExldHRlcnNSZXNwb25zZRIQCghyZWRyaXZlbhgBIAMoCRIYChBhbHJlYWR5X3JlZHJpdmVuGAIgAygJEhMKC3VuZGVjb2RhYmxlGAMgAygJIhoKGEdldFBpcGVsaW5lU3RhdHVzUmVxdWVzdCLbAQoZR2V0UGlwZWxpbmVTdGF0dXNSZXNwb25zZRItCgZzdGFnZXMYASADKAsyHS5kb2NtZXNoLmFkbWluLnYxLlN0YWdlU3RhdHVzEhYKDm91dGJveF9iYWNrbG9nGAIgASgDEjYKEm91dGJveF9vbGRlc3RfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHAoUZGVhZF9sZXR0ZXJzX3BlbmRpbmcYBCABKAMSIQoZdGhyb3VnaHB1dF93aW5kb3dfc2Vjb25kcxgFIAEoBSK+AQoLU3RhZ2VTdGF0dXMSKQoFc3RhZ2UYASABKA4yGi5kb2NtZXNoLmRvY3VtZW50LnYxLlN0YWdlEhYKDmNvbnN1bWVyX2dyb3VwGAIgASgJEg8KB2JhY2tsb2cYAyABKAMSCwoDbGFnGAQgASgDEhEKCWNvbXBsZXRlZBgFIAEoAxIdChV0aHJvdWdocHV0X3Blcl9zZWNvbmQYBiABKAESHAoUZGVhZF9sZXR0ZXJzX3BlbmRpbmcYByABKAMqcwoPRGVhZExldHRlclN0YXRlEiEKHURFQURfTEVUVEVSX1NUQVRFX1VOU1BFQ0lGSUVEEAASHQoZREVBRF9MRVRURVJfU1RBVEVfUEVORElORxABEh4KGkRFQURfTEVUVEVSX1NUQVRFX1JFRFJJVkVOEAIyyQMKDEFkbWluU2VydmljZRKIAQoPTGlzdERlYWRMZXR0ZXJzEiguZG9jbWVzaC5hZG1pbi52MS5MaXN0RGVhZExldHRlcnNSZXF1ZXN0GikuZG9jbWVzaC5hZG1pbi52MS5MaXN0RGVhZExldHRlcnNSZXNwb25zZSIgkAIBgtPkkwIXEhUvdjEvYWRtaW4vZGVhZExldHRlcnMSmQEKElJlZHJpdmVEZWFkTGV0dGVycxIrLmRvY21lc2guYWRtaW4udjEuUmVkcml2ZURlYWRMZXR0ZXJzUmVxdWVzdBosLmRvY21lc2guYWRtaW4udjEuUmVkcml2ZURlYWRMZXR0ZXJzUmVzcG9uc2UiKILT5JMCIjoBKiIdL3YxL2FkbWluL2RlYWRMZXR0ZXJzOnJlZHJpdmUSkQEKEUdldFBpcGVsaW5lU3RhdHVzEiouZG9jbWVzaC5hZG1pbi52MS5HZXRQaXBlbGluZVN0YXR1c1JlcXVlc3QaKy5kb2NtZXNoLmFkbWluLnYxLkdldFBpcGVsaW5lU3RhdHVzUmVzcG9uc2UiI5ACAYLT5JMCGhIYL3YxL2FkbWluL3BpcGVsaW5lU3RhdHVzYgZwcm90bzM", [file_buf_validate_validate, file_docmesh_document_v1_document, file_docmesh_events_v1_document_event, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("CiRkb2NtZXNoL2FkbWluL3YxL2FkbWluX3NlcnZpY2UucHJvdG8SEGRvY21lc2guYWRtaW4udjEi1wMKCkRlYWRMZXR0ZXISEQoEbmFtZRgBIAEoCUID4EEIEjQKBWV2ZW50GAIgASgLMiAuZG9jbWVzaC5ldmVudHMudjEuRG9jdW1lbnRFdmVudEID4EEDEhkKDGRlY29kZV9lcnJvchgDIAEoCUID4EEDEhIKBWVycm9yGAQgASgJQgPgQQMSFQoIYXR0ZW1wdHMYBSABKAVCA+BBAxIbCg5jb25zdW1lcl9ncm91cBgGIAEoCUID4EEDEhsKDm9yaWdpbmFsX3RvcGljGAcgASgJQgPgQQMSHwoSb3JpZ2luYWxfcGFydGl0aW9uGAggASgFQgPgQQMSHAoPb3JpZ2luYWxfb2Zmc2V0GAkgASgDQgPgQQMSOQoQZGVhZF9sZXR0ZXJfdGltZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAxI1CgVzdGF0ZRgLIAEoDjIhLmRvY21lc2guYWRtaW4udjEuRGVhZExldHRlclN0YXRlQgPgQQMSNQoMcmVkcml2ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEID4EEDEhgKC3JlZHJpdmVuX2J5GA0gASgJQgPgQQMihgQKEERlYWRMZXR0ZXJGaWx0ZXISZgoGdGVuYW50GAEgASgJQla6SFO6AUsKDXN0cmluZy5ub19udWwSIG11c3Qgbm90IGNvbnRhaW4gYSBOVUwgY2hhcmFjdGVyGhghdGhpcy5jb250YWlucygnXHUwMDAwJylyAxj/ARJkCghkb2N1bWVudBgCIAEoCUJSukhPck0yS14oZG9jdW1lbnRzL1swLTlhLWZdezh9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezEyfSk/JBIzCg5jb25zdW1lcl9ncm91cBgDIAEoCUIbukgYchYY+QEyEV5bQS1aYS16MC05Ll8tXSokEjoKBXN0YXRlGAQgASgOMiEuZG9jbWVzaC5hZG1pbi52MS5EZWFkTGV0dGVyU3RhdGVCCLpIBYIBAhABElgKFmRlYWRfbGV0dGVyX3RpbWVfYWZ0ZXIYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQhy6SBmyARYiBwj/gtH/rwcyCwiAkrjDmP7///8BElkKF2RlYWRfbGV0dGVyX3RpbWVfYmVmb3JlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIcukgZsgEWIgcI/4LR/68HMgsIgJK4w5j+////ASKJAQoWTGlzdERlYWRMZXR0ZXJzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAgSMgoGZmlsdGVyGAMgASgLMiIuZG9jbWVzaC5hZG1pbi52MS5EZWFkTGV0dGVyRmlsdGVyInoKF0xpc3REZWFkTGV0dGVyc1Jlc3BvbnNlEjIKDGRlYWRfbGV0dGVycxgBIAMoCzIcLmRvY21lc2guYWRtaW4udjEuRGVhZExldHRlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyLGAQoZUmVkcml2ZURlYWRMZXR0ZXJzUmVxdWVzdBJCCgVuYW1lcxgBIAMoCUIzukgwkgEtEOgHIihyJjIkXmRlYWRMZXR0ZXJzL1swLTldezEsNX0tWzAtOV17MSwxOX0kEjIKBmZpbHRlchgCIAEoCzIiLmRvY21lc2guYWRtaW4udjEuRGVhZExldHRlckZpbHRlchIZCgVsaW1pdBgDIAEoBUIKukgHGgUYkE4oADoWukgTIhEKBW5hbWVzCgZmaWx0ZXIQASJdChpSZWRyaXZlRGVhZExldHRlcnNSZXNwb25zZRIQCghyZWRyaXZlbhgBIAMoCRIYChBhbHJlYWR5X3JlZHJpdmVuGAIgAygJEhMKC3VuZGVjb2RhYmxlGAMgAygJIhoKGEdldFBpcGVsaW5lU3RhdHVzUmVxdWVzdCLbAQoZR2V0UGlwZWxpbmVTdGF0dXNSZXNwb25zZRItCgZzdGFnZXMYASADKAsyHS5kb2NtZXNoLmFkbWluLnYxLlN0YWdlU3RhdHVzEhYKDm91dGJveF9iYWNrbG9nGAIgASgDEjYKEm91dGJveF9vbGRlc3RfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHAoUZGVhZF9sZXR0ZXJzX3BlbmRpbmcYBCABKAMSIQoZdGhyb3VnaHB1dF93aW5kb3dfc2Vjb25kcxgFIAEoBSK+AQoLU3RhZ2VTdGF0dXMSKQoFc3RhZ2UYASABKA4yGi5kb2NtZXNoLmRvY3VtZW50LnYxLlN0YWdlEhYKDmNvbnN1bWVyX2dyb3VwGAIgASgJEg8KB2JhY2tsb2cYAyABKAMSCwoDbGFnGAQgASgDEhEKCWNvbXBsZXRlZBgFIAEoAxIdChV0aHJvdWdocHV0X3Blcl9zZWNvbmQYBiABKAESHAoUZGVhZF9sZXR0ZXJzX3BlbmRpbmcYByABKAMimAQKDFJlcGxheUZpbHRlchJmCgZ0ZW5hbnQYASABKAlCVrpIU7oBSwoNc3RyaW5nLm5vX251bBIgbXVzdCBub3QgY29udGFpbiBhIE5VTCBjaGFyYWN0ZXIaGCF0aGlzLmNvbnRhaW5zKCdcdTAwMDAnKXIDGP8BEl8KBWJhdGNoGAIgASgJQlC6SE1ySzJJXihiYXRjaGVzL1swLTlhLWZdezh9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezEyfSk/JBJOCghzdGF0dXNlcxgDIAMoDjIjLmRvY21lc2guZG9jdW1lbnQudjEuRG9jdW1lbnRTdGF0dXNCF7pIFJIBERAEIg2CAQoQARgFGAYYBxgIEkQKCmNhdGVnb3JpZXMYBCADKA4yHS5kb2NtZXNoLmRvY3VtZW50LnYxLkNhdGVnb3J5QhG6SA6SAQsQBSIHggEEEAEgABJTChFjcmVhdGVfdGltZV9hZnRlchgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCHLpIGbIBFiIHCP+C0f+vBzILCICSuMOY/v///wESVAoSY3JlYXRlX3RpbWVfYmVmb3JlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIcukgZsgEWIgcI/4LR/68HMgsIgJK4w5j+////ASKpAQoWUmVwbGF5RG9jdW1lbnRzUmVxdWVzdBIuCgZmaWx0ZXIYASABKAsyHi5kb2NtZXNoLmFkbWluLnYxLlJlcGxheUZpbHRlchJBCgpmcm9tX3N0YWdlGAIgASgOMhouZG9jbWVzaC5kb2N1bWVudC52MS5TdGFnZUIR4EECukgLggEIEAEYAhgDGAQSHAoFbGltaXQYAyABKAVCDeBBArpIBxoFGJBOKAEiQwoXUmVwbGF5RG9jdW1lbnRzUmVzcG9uc2USKAoGcmVwbGF5GAEgASgLMhguZG9jbWVzaC5hZG1pbi52MS5SZXBsYXkicgoQR2V0UmVwbGF5UmVxdWVzdBJeCgRuYW1lGAEgASgJQlDgQQK6SEpySDJGXnJlcGxheXMvWzAtOWEtZl17OH0tWzAtOWEtZl17NH0tWzAtOWEtZl17NH0tWzAtOWEtZl17NH0tWzAtOWEtZl17MTJ9JCI9ChFHZXRSZXBsYXlSZXNwb25zZRIoCgZyZXBsYXkYASABKAsyGC5kb2NtZXNoLmFkbWluLnYxLlJlcGxheSJ1ChNDYW5jZWxSZXBsYXlSZXF1ZXN0El4KBG5hbWUYASABKAlCUOBBArpISnJIMkZecmVwbGF5cy9bMC05YS1mXXs4fS1bMC05YS1mXXs0fS1bMC05YS1mXXs0fS1bMC05YS1mXXs0fS1bMC05YS1mXXsxMn0kIkAKFENhbmNlbFJlcGxheVJlc3BvbnNlEigKBnJlcGxheRgBIAEoCzIYLmRvY21lc2guYWRtaW4udjEuUmVwbGF5IqsDCgZSZXBsYXkSEQoEbmFtZRgBIAEoCUID4EEIEjMKBmZpbHRlchgCIAEoCzIeLmRvY21lc2guYWRtaW4udjEuUmVwbGF5RmlsdGVyQgPgQQMSMwoKZnJvbV9zdGFnZRgDIAEoDjIaLmRvY21lc2guZG9jdW1lbnQudjEuU3RhZ2VCA+BBAxISCgVsaW1pdBgEIAEoBUID4EEDEjEKBXN0YXRlGAUgASgOMh0uZG9jbWVzaC5hZG1pbi52MS5SZXBsYXlTdGF0ZUID4EEDEhQKB21hdGNoZWQYBiABKAVCA+BBAxIVCghyZXF1ZXVlZBgHIAEoBUID4EEDEhUKCGZpbmlzaGVkGAggASgFQgPgQQMSFAoHc2tpcHBlZBgJIAEoBUID4EEDEhcKCmNyZWF0ZWRfYnkYCiABKAlCA+BBAxI0CgtjcmVhdGVfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAxI0Cgt1cGRhdGVfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAypzCg9EZWFkTGV0dGVyU3RhdGUSIQodREVBRF9MRVRURVJfU1RBVEVfVU5TUEVDSUZJRUQQABIdChlERUFEX0xFVFRFUl9TVEFURV9QRU5ESU5HEAESHgoaREVBRF9MRVRURVJfU1RBVEVfUkVEUklWRU4QAip9CgtSZXBsYXlTdGF0ZRIcChhSRVBMQVlfU1RBVEVfVU5TUEVDSUZJRUQQABIYChRSRVBMQVlfU1RBVEVfUlVOTklORxABEhoKFlJFUExBWV9TVEFURV9TVUNDRUVERUQQAhIaChZSRVBMQVlfU1RBVEVfQ0FOQ0VMTEVEEAMy2wYKDEFkbWluU2VydmljZRKIAQoPTGlzdERlYWRMZXR0ZXJzEiguZG9jbWVzaC5hZG1pbi52MS5MaXN0RGVhZExldHRlcnNSZXF1ZXN0GikuZG9jbWVzaC5hZG1pbi52MS5MaXN0RGVhZExldHRlcnNSZXNwb25zZSIgkAIBgtPkkwIXEhUvdjEvYWRtaW4vZGVhZExldHRlcnMSmQEKElJlZHJpdmVEZWFkTGV0dGVycxIrLmRvY21lc2guYWRtaW4udjEuUmVkcml2ZURlYWRMZXR0ZXJzUmVxdWVzdBosLmRvY21lc2guYWRtaW4udjEuUmVkcml2ZURlYWRMZXR0ZXJzUmVzcG9uc2UiKILT5JMCIjoBKiIdL3YxL2FkbWluL2RlYWRMZXR0ZXJzOnJlZHJpdmUShAEKD1JlcGxheURvY3VtZW50cxIoLmRvY21lc2guYWRtaW4udjEuUmVwbGF5RG9jdW1lbnRzUmVxdWVzdBopLmRvY21lc2guYWRtaW4udjEuUmVwbGF5RG9jdW1lbnRzUmVzcG9uc2UiHILT5JMCFjoBKiIRL3YxL2FkbWluL3JlcGxheXMSewoJR2V0UmVwbGF5EiIuZG9jbWVzaC5hZG1pbi52MS5HZXRSZXBsYXlSZXF1ZXN0GiMuZG9jbWVzaC5hZG1pbi52MS5HZXRSZXBsYXlSZXNwb25zZSIlkAIBgtPkkwIcEhovdjEvYWRtaW4ve25hbWU9cmVwbGF5cy8qfRKLAQoMQ2FuY2VsUmVwbGF5EiUuZG9jbWVzaC5hZG1pbi52MS5DYW5jZWxSZXBsYXlSZXF1ZXN0GiYuZG9jbWVzaC5hZG1pbi52MS5DYW5jZWxSZXBsYXlSZXNwb25zZSIsgtPkkwImOgEqIiEvdjEvYWRtaW4ve25hbWU9cmVwbGF5cy8qfTpjYW5jZWwSkQEKEUdldFBpcGVsaW5lU3RhdHVzEiouZG9jbWVzaC5hZG1pbi52MS5HZXRQaXBlbGluZVN0YXR1c1JlcXVlc3QaKy5kb2NtZXNoLmFkbWluLnYxLkdldFBpcGVsaW5lU3RhdHVzUmVzcG9uc2UiI5ACAYLT5JMCGhIYL3YxL2FkbWluL3BpcGVsaW5lU3RhdHVzYgZwcm90bzM", [file_buf_validate_validate, file_docmesh_document_v1_document, file_docmesh_events_v1_document_event, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp]);
 
 /**
  * One record of the dead-letter topic.
@@ -420,6 +420,269 @@ export const StageStatusSchema: GenMessage<StageStatus> = /*@__PURE__*/
   messageDesc(file_docmesh_admin_v1_admin_service, 8);
 
 /**
+ * Which documents a replay runs again. Empty fields do not restrict; only
+ * documents in a terminal status are replayed.
+ *
+ * @generated from message docmesh.admin.v1.ReplayFilter
+ */
+export type ReplayFilter = Message<"docmesh.admin.v1.ReplayFilter"> & {
+  /**
+   * Only documents of this tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * Only documents of this batch, `batches/{batch}`.
+   *
+   * @generated from field: string batch = 2;
+   */
+  batch: string;
+
+  /**
+   * Only documents in one of these terminal statuses.
+   *
+   * @generated from field: repeated docmesh.document.v1.DocumentStatus statuses = 3;
+   */
+  statuses: DocumentStatus[];
+
+  /**
+   * @generated from field: repeated docmesh.document.v1.Category categories = 4;
+   */
+  categories: Category[];
+
+  /**
+   * Uploaded at or after this time.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time_after = 5;
+   */
+  createTimeAfter?: Timestamp | undefined;
+
+  /**
+   * Uploaded before this time.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time_before = 6;
+   */
+  createTimeBefore?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message docmesh.admin.v1.ReplayFilter.
+ * Use `create(ReplayFilterSchema)` to create a new message.
+ */
+export const ReplayFilterSchema: GenMessage<ReplayFilter> = /*@__PURE__*/
+  messageDesc(file_docmesh_admin_v1_admin_service, 9);
+
+/**
+ * @generated from message docmesh.admin.v1.ReplayDocumentsRequest
+ */
+export type ReplayDocumentsRequest = Message<"docmesh.admin.v1.ReplayDocumentsRequest"> & {
+  /**
+   * @generated from field: docmesh.admin.v1.ReplayFilter filter = 1;
+   */
+  filter?: ReplayFilter | undefined;
+
+  /**
+   * The stage to run again from: CLASSIFY (parse and classify again), EXTRACT
+   * (keep the category, extract again) or INDEX (keep the fields, index again).
+   *
+   * @generated from field: docmesh.document.v1.Stage from_stage = 2;
+   */
+  fromStage: Stage;
+
+  /**
+   * The most documents to replay; a replay is always bounded.
+   *
+   * @generated from field: int32 limit = 3;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message docmesh.admin.v1.ReplayDocumentsRequest.
+ * Use `create(ReplayDocumentsRequestSchema)` to create a new message.
+ */
+export const ReplayDocumentsRequestSchema: GenMessage<ReplayDocumentsRequest> = /*@__PURE__*/
+  messageDesc(file_docmesh_admin_v1_admin_service, 10);
+
+/**
+ * @generated from message docmesh.admin.v1.ReplayDocumentsResponse
+ */
+export type ReplayDocumentsResponse = Message<"docmesh.admin.v1.ReplayDocumentsResponse"> & {
+  /**
+   * @generated from field: docmesh.admin.v1.Replay replay = 1;
+   */
+  replay?: Replay | undefined;
+};
+
+/**
+ * Describes the message docmesh.admin.v1.ReplayDocumentsResponse.
+ * Use `create(ReplayDocumentsResponseSchema)` to create a new message.
+ */
+export const ReplayDocumentsResponseSchema: GenMessage<ReplayDocumentsResponse> = /*@__PURE__*/
+  messageDesc(file_docmesh_admin_v1_admin_service, 11);
+
+/**
+ * @generated from message docmesh.admin.v1.GetReplayRequest
+ */
+export type GetReplayRequest = Message<"docmesh.admin.v1.GetReplayRequest"> & {
+  /**
+   * `replays/{replay}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message docmesh.admin.v1.GetReplayRequest.
+ * Use `create(GetReplayRequestSchema)` to create a new message.
+ */
+export const GetReplayRequestSchema: GenMessage<GetReplayRequest> = /*@__PURE__*/
+  messageDesc(file_docmesh_admin_v1_admin_service, 12);
+
+/**
+ * @generated from message docmesh.admin.v1.GetReplayResponse
+ */
+export type GetReplayResponse = Message<"docmesh.admin.v1.GetReplayResponse"> & {
+  /**
+   * @generated from field: docmesh.admin.v1.Replay replay = 1;
+   */
+  replay?: Replay | undefined;
+};
+
+/**
+ * Describes the message docmesh.admin.v1.GetReplayResponse.
+ * Use `create(GetReplayResponseSchema)` to create a new message.
+ */
+export const GetReplayResponseSchema: GenMessage<GetReplayResponse> = /*@__PURE__*/
+  messageDesc(file_docmesh_admin_v1_admin_service, 13);
+
+/**
+ * @generated from message docmesh.admin.v1.CancelReplayRequest
+ */
+export type CancelReplayRequest = Message<"docmesh.admin.v1.CancelReplayRequest"> & {
+  /**
+   * `replays/{replay}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message docmesh.admin.v1.CancelReplayRequest.
+ * Use `create(CancelReplayRequestSchema)` to create a new message.
+ */
+export const CancelReplayRequestSchema: GenMessage<CancelReplayRequest> = /*@__PURE__*/
+  messageDesc(file_docmesh_admin_v1_admin_service, 14);
+
+/**
+ * @generated from message docmesh.admin.v1.CancelReplayResponse
+ */
+export type CancelReplayResponse = Message<"docmesh.admin.v1.CancelReplayResponse"> & {
+  /**
+   * @generated from field: docmesh.admin.v1.Replay replay = 1;
+   */
+  replay?: Replay | undefined;
+};
+
+/**
+ * Describes the message docmesh.admin.v1.CancelReplayResponse.
+ * Use `create(CancelReplayResponseSchema)` to create a new message.
+ */
+export const CancelReplayResponseSchema: GenMessage<CancelReplayResponse> = /*@__PURE__*/
+  messageDesc(file_docmesh_admin_v1_admin_service, 15);
+
+/**
+ * A replay and its progress.
+ *
+ * @generated from message docmesh.admin.v1.Replay
+ */
+export type Replay = Message<"docmesh.admin.v1.Replay"> & {
+  /**
+   * `replays/{replay}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: docmesh.admin.v1.ReplayFilter filter = 2;
+   */
+  filter?: ReplayFilter | undefined;
+
+  /**
+   * @generated from field: docmesh.document.v1.Stage from_stage = 3;
+   */
+  fromStage: Stage;
+
+  /**
+   * @generated from field: int32 limit = 4;
+   */
+  limit: number;
+
+  /**
+   * @generated from field: docmesh.admin.v1.ReplayState state = 5;
+   */
+  state: ReplayState;
+
+  /**
+   * Documents the filter matched when the replay started (at most `limit`).
+   *
+   * @generated from field: int32 matched = 6;
+   */
+  matched: number;
+
+  /**
+   * Documents sent back to `from_stage` so far.
+   *
+   * @generated from field: int32 requeued = 7;
+   */
+  requeued: number;
+
+  /**
+   * Of those, the ones that reached a terminal status again.
+   *
+   * @generated from field: int32 finished = 8;
+   */
+  finished: number;
+
+  /**
+   * Matched documents left out: no longer terminal, or never past the stage
+   * before `from_stage` (e.g. failed before classification).
+   *
+   * @generated from field: int32 skipped = 9;
+   */
+  skipped: number;
+
+  /**
+   * The subject of the admin who started it.
+   *
+   * @generated from field: string created_by = 10;
+   */
+  createdBy: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp create_time = 11;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp update_time = 12;
+   */
+  updateTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message docmesh.admin.v1.Replay.
+ * Use `create(ReplaySchema)` to create a new message.
+ */
+export const ReplaySchema: GenMessage<Replay> = /*@__PURE__*/
+  messageDesc(file_docmesh_admin_v1_admin_service, 16);
+
+/**
  * @generated from enum docmesh.admin.v1.DeadLetterState
  */
 export enum DeadLetterState {
@@ -450,6 +713,43 @@ export const DeadLetterStateSchema: GenEnum<DeadLetterState> = /*@__PURE__*/
   enumDesc(file_docmesh_admin_v1_admin_service, 0);
 
 /**
+ * @generated from enum docmesh.admin.v1.ReplayState
+ */
+export enum ReplayState {
+  /**
+   * @generated from enum value: REPLAY_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Re-queueing documents, or waiting for re-queued ones to finish.
+   *
+   * @generated from enum value: REPLAY_STATE_RUNNING = 1;
+   */
+  RUNNING = 1,
+
+  /**
+   * Every matched document was re-queued and finished (or was skipped).
+   *
+   * @generated from enum value: REPLAY_STATE_SUCCEEDED = 2;
+   */
+  SUCCEEDED = 2,
+
+  /**
+   * Cancelled: documents re-queued before the cancel still finish.
+   *
+   * @generated from enum value: REPLAY_STATE_CANCELLED = 3;
+   */
+  CANCELLED = 3,
+}
+
+/**
+ * Describes the enum docmesh.admin.v1.ReplayState.
+ */
+export const ReplayStateSchema: GenEnum<ReplayState> = /*@__PURE__*/
+  enumDesc(file_docmesh_admin_v1_admin_service, 1);
+
+/**
  * Operates the pipeline: dead letters, redrive and pipeline status. Callers need
  * the admin role; unlike the other services it sees every tenant (the tenant is
  * a filter here, not the caller's scope).
@@ -478,6 +778,37 @@ export const AdminService: GenService<{
     methodKind: "unary";
     input: typeof RedriveDeadLettersRequestSchema;
     output: typeof RedriveDeadLettersResponseSchema;
+  },
+  /**
+   * Runs the pipeline again from a stage for the documents a filter matches (at
+   * most `limit`), a few at a time; answers at once with the replay to follow.
+   *
+   * @generated from rpc docmesh.admin.v1.AdminService.ReplayDocuments
+   */
+  replayDocuments: {
+    methodKind: "unary";
+    input: typeof ReplayDocumentsRequestSchema;
+    output: typeof ReplayDocumentsResponseSchema;
+  },
+  /**
+   * A replay's progress.
+   *
+   * @generated from rpc docmesh.admin.v1.AdminService.GetReplay
+   */
+  getReplay: {
+    methodKind: "unary";
+    input: typeof GetReplayRequestSchema;
+    output: typeof GetReplayResponseSchema;
+  },
+  /**
+   * Stops a replay: no further document is re-queued; the ones already re-queued finish.
+   *
+   * @generated from rpc docmesh.admin.v1.AdminService.CancelReplay
+   */
+  cancelReplay: {
+    methodKind: "unary";
+    input: typeof CancelReplayRequestSchema;
+    output: typeof CancelReplayResponseSchema;
   },
   /**
    * Backlog, dead letters and recent throughput of each stage.
