@@ -25,6 +25,7 @@ import { parseCorpus } from "./corpus-cache.ts";
 import {
   type Cell,
   crossValidate,
+  type Fusion,
   MODES,
   type QueryRun,
   ranked,
@@ -174,6 +175,7 @@ async function openEngine(
 }
 
 const f3 = (x: number) => x.toFixed(3);
+const fusionNames = (fusions: Fusion[]) => fusions.map((f) => `${f.k}/${f.weight}`).join(", ");
 const cellText = (c: Cell | undefined) => (c ? `${f3(c.recall5)} / ${f3(c.mrr)}` : "—");
 const TYPES = ["all", "keyword", "semantic", "cross-lingual"];
 
@@ -249,7 +251,7 @@ async function main(): Promise<void> {
     for (const r of results) {
       const cv = crossValidate([r.runs], folds);
       printCvTable(
-        `### ${engine} ${planName(r.plan)}: ${folds}-fold CV over the queries (fusion weight fitted per fold: ${cv.weights.join(", ")})`,
+        `### ${engine} ${planName(r.plan)}: ${folds}-fold CV over the queries (fusion fitted per fold, k/weight: ${fusionNames(cv.fusions)})`,
         cv.scores,
       );
     }
@@ -259,7 +261,7 @@ async function main(): Promise<void> {
         folds,
       );
       printCvTable(
-        `### ${engine}: nested ${folds}-fold CV, setting chosen on training folds (${cv.chosen.map((c) => planName((results[c] as SettingRun).plan)).join(", ")}), fusion weight too (${cv.weights.join(", ")})`,
+        `### ${engine}: nested ${folds}-fold CV, setting chosen on training folds (${cv.chosen.map((c) => planName((results[c] as SettingRun).plan)).join(", ")}), fusion too (${fusionNames(cv.fusions)})`,
         cv.scores,
       );
     }

@@ -21,8 +21,18 @@ export interface Cell {
 
 export const MODES = ["keyword", "semantic", "hybrid"] as const;
 export type Mode = (typeof MODES)[number];
-/** Semantic weights tried for the fusion (0.5 is plain RRF). */
-export const FUSION_WEIGHTS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+/** The fusion's settings tried: RRF's k and the semantic list's weight (k = 60, 0.5 is plain RRF). */
+export interface Fusion {
+  k: number;
+  weight: number;
+}
+export const PLAIN_RRF: Fusion = { k: 60, weight: 0.5 };
+const FUSION_KS = [60, 20, 5];
+const FUSION_WEIGHTS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8];
+/** Nearest to plain RRF first, so a tie keeps the plainer setting. */
+export const FUSION_GRID: Fusion[] = FUSION_KS.flatMap((k) =>
+  FUSION_WEIGHTS.map((weight) => ({ k, weight })),
+);
 
 export function recallAt5(ids: string[], relevant: string[]): number {
   return ids.slice(0, 5).filter((id) => relevant.includes(id)).length / Math.min(5, relevant.length);
@@ -36,10 +46,11 @@ export function reciprocalRank(ids: string[], relevant: string[]): number {
 const hits = (ids: string[]): IndexHit[] =>
   ids.map((documentId) => ({ documentId, score: 0, highlights: [] }));
 
-/** The ranked ids of one mode; hybrid fuses keyword and semantic with `weight` on semantic. */
-export function ranked(q: QueryRun, mode: Mode, weight = 0.5): string[] {
+/** The ranked ids of one mode; hybrid fuses keyword and semantic as `fusion` says. */
+export function ranked(q: QueryRun, mode: Mode, fusion: Fusion = PLAIN_RRF): string[] {
   if (mode !== "hybrid") return q[mode];
-  return reciprocalRankFusion([hits(q.keyword), hits(q.semantic)], 60, [1 - weight, weight]).map(
+  const w = fusion.weight;
+  return reciprocalRankFusion([hits(q.keyword), hits(q.semantic)], fusion.k, [1 - w, w]).map(
     (h) => h.documentId,
   );
 }
@@ -65,12 +76,11 @@ function beats(a: [number, number], b: [number, number]): boolean {
   return a[0] > b[0] + 1e-9 || (Math.abs(a[0] - b[0]) <= 1e-9 && a[1] > b[1] + 1e-9);
 }
 
-/** The semantic weight with the best training recall@5, then MRR; ties go to plain RRF (0.5). */
-export function fitFusionWeight(train: QueryRun[]): number {
-  let best = 0.5;
+/** The fusion with the best training recall@5, then MRR; ties keep the plainer setting. */
+export function fitFusion(train: QueryRun[]): Fusion {
+  let best = PLAIN_RRF;
   let bestScore: [number, number] = [-1, -1];
-  const byDistance = [...FUSION_WEIGHTS].sort((a, b) => Math.abs(a - 0.5) - Math.abs(b - 0.5));
-  for (const w of byDistance) {
+  for (const w of FUSION_GRID) {
     const r = mean(train, (q) => recallAt5(ranked(q, "hybrid", w), q.relevant));
     const m = mean(train, (q) => reciprocalRank(ranked(q, "hybrid", w), q.relevant));
     if (beats([r, m], bestScore)) {
@@ -84,8 +94,8 @@ export function fitFusionWeight(train: QueryRun[]): number {
 export interface CvResult {
   /** mode → query type (and "all") → held-out figures. */
   scores: Record<Mode, Record<string, Cell>>;
-  /** The fusion weight fitted on each fold's training queries. */
-  weights: number[];
+  /** The fusion fitted on each fold's training queries. */
+  fusions: Fusion[];
   /** The setting (index into the candidates) chosen on each fold's training queries. */
   chosen: number[];
 }
@@ -103,14 +113,14 @@ function add(cells: Record<string, Cell>, type: string, recall: number, rr: numb
 /**
  * K-fold cross-validation over candidate settings, each a run of every query (same order). Per
  * fold, the setting with the best training semantic recall@5 (then hybrid, then the cheaper:
- * lower index) is chosen, the fusion weight is fitted on the training queries, and the held-out
- * queries are scored. With one candidate this is plain CV of the fusion weight.
+ * lower index) is chosen, the fusion (k and weight) is fitted on the training queries, and the
+ * held-out queries are scored. With one candidate this is plain CV of the fusion.
  */
 export function crossValidate(candidates: QueryRun[][], k: number): CvResult {
   const first = candidates[0] as QueryRun[];
   const folds = queryFolds(first, k);
   const scores = { keyword: {}, semantic: {}, hybrid: {} } as CvResult["scores"];
-  const weights: number[] = [];
+  const fusions: Fusion[] = [];
   const chosen: number[] = [];
   for (const fold of folds) {
     const held = new Set(fold);
@@ -119,7 +129,7 @@ export function crossValidate(candidates: QueryRun[][], k: number): CvResult {
     let pickScore: [number, number] = [-1, -1];
     candidates.forEach((runs, c) => {
       const train = trainOf(runs);
-      const w = fitFusionWeight(train);
+      const w = fitFusion(train);
       const s = mean(train, (q) => recallAt5(q.semantic, q.relevant));
       const h = mean(train, (q) => recallAt5(ranked(q, "hybrid", w), q.relevant));
       if (beats([s, h], pickScore)) {
@@ -128,9 +138,9 @@ export function crossValidate(candidates: QueryRun[][], k: number): CvResult {
       }
     });
     const runs = candidates[pick] as QueryRun[];
-    const w = fitFusionWeight(trainOf(runs));
+    const w = fitFusion(trainOf(runs));
     chosen.push(pick);
-    weights.push(w);
+    fusions.push(w);
     for (const i of fold) {
       const q = runs[i] as QueryRun;
       for (const mode of MODES) {
@@ -144,5 +154,5 @@ export function crossValidate(candidates: QueryRun[][], k: number): CvResult {
       c.recall5 /= c.n;
       c.mrr /= c.n;
     }
-  return { scores, weights, chosen };
+  return { scores, fusions, chosen };
 }
