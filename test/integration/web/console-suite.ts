@@ -141,8 +141,9 @@ export function consoleSuite(mode: Mode): void {
       );
       // "e" puts the focus on the first doubtful field: the issuer.
       await page.keyboard.press("e");
-      expect(await page.evaluate('document.activeElement?.getAttribute("data-path")')).toBe("invoice.issuer");
+      await page.waitForFunction('document.activeElement?.getAttribute("data-path") === "invoice.issuer"');
       await page.keyboard.type(CORRECTED_ISSUER);
+      expect(await page.inputValue('input[data-path="invoice.issuer"]')).toBe(CORRECTED_ISSUER);
       await page.fill("#review-comment", "issuer as printed in the letterhead");
       await accessible("review");
       await shot("review");
@@ -167,7 +168,7 @@ export function consoleSuite(mode: Mode): void {
 
       await page.click(`#results a.title:has-text("${REVIEWED}")`);
       await page.waitForSelector("#fields-table");
-      expect(await page.textContent('#fields-table tr[data-path="invoice.issuer"]')).toContain(
+      expect(await page.textContent('#fields-table tr[data-path="invoice.issuer"] td.value')).toBe(
         CORRECTED_ISSUER,
       );
       await page.waitForSelector(".history li");

@@ -242,10 +242,12 @@ export const reviewView: View = (main, params) => {
     try {
       const { reviewTask } = await review.claimReviewTask({ name: task.name });
       if (reviewTask) tasks = tasks.map((t) => (t.name === task.name ? reviewTask : t));
-      announce("Claimed: the task is yours until the lease ends (renewed while this page is open).");
+      announce(
+        "Claimed: the task is yours until the lease ends (renewed while this page is open). Press e to edit.",
+      );
       renderQueue(BigInt(tasks.length));
       renderTask();
-      focusField();
+      // The focus stays outside the fields, so the shortcuts keep working: "e" starts editing.
     } catch (error) {
       announce(errorMessage(error), "error");
     }
@@ -327,7 +329,11 @@ export const reviewView: View = (main, params) => {
       k: () => index > 0 && select(tasks[index - 1]?.name ?? ""),
       p: () => index > 0 && select(tasks[index - 1]?.name ?? ""),
       c: () => task && !heldByMe(task) && void claim(task),
-      e: focusField,
+      // The field takes the focus when the key is released: focused now, the "e" itself would be
+      // typed into it (Chromium still delivers the character after a prevented keydown).
+      e: () => {
+        editOnKeyUp = true;
+      },
       a: () => (detail.querySelector("#accept") as HTMLButtonElement | null)?.click(),
       s: () => (detail.querySelector("#save") as HTMLButtonElement | null)?.click(),
       r: () => (detail.querySelector("#release") as HTMLButtonElement | null)?.click(),
@@ -339,10 +345,18 @@ export const reviewView: View = (main, params) => {
       action();
     }
   };
+  let editOnKeyUp = false;
+  const onKeyUp = (event: KeyboardEvent) => {
+    if (event.key !== "e" || !editOnKeyUp) return;
+    editOnKeyUp = false;
+    focusField();
+  };
   window.addEventListener("keydown", onKey);
+  window.addEventListener("keyup", onKeyUp);
   void loadQueue();
   return () => {
     window.removeEventListener("keydown", onKey);
+    window.removeEventListener("keyup", onKeyUp);
     window.clearInterval(renewTimer);
   };
 };
