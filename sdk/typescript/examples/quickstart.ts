@@ -21,8 +21,10 @@ const uploaded = outcomes.flatMap((o) => (isUploadError(o) ? [] : [o]));
 const failed = outcomes.filter(isUploadError).map((o) => `${o.path}: ${o.error.message}`);
 
 // 2. Watch the batch until every document is terminal (reconnects resume from the cursors).
+// Duplicates stay in the batch they first joined, so a batch of only duplicates has nothing to watch.
 const final = new Map<string, string>();
-for await (const event of docmesh.watch(batch)) {
+const fresh = uploaded.some((u) => !u.duplicate);
+for await (const event of fresh ? docmesh.watch(batch) : []) {
   if (event.case === "update" && event.value.terminal) {
     final.set(event.value.document, DocumentStatus[event.value.status] ?? "?");
   }

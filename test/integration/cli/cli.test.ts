@@ -86,6 +86,11 @@ describe("docmesh CLI", () => {
     expect(out.files).toHaveLength(3);
     expect(out.files.every((f) => f.duplicate)).toBe(true);
     expect(out.files.map((f) => f.document.name)).toContain(invoice);
+
+    // Duplicates stay in their first batch, so watching a batch of only duplicates ends at once.
+    const again = await docmesh(["upload", folder, "--watch"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("nothing new to watch");
   });
 
   it("searches, gets, edits, reprocesses and watches", async () => {

@@ -82,8 +82,14 @@ export async function upload(context: Context, inputs: string[], flags: UploadFl
   }
   if (flags.watch) {
     if (!result.batch) throw new UsageError("--watch needs a batch (leave out --no-batch)");
-    const watched = await watchToEnd(context, result.batch);
-    if (watched !== EXIT.ok) return watched;
+    // Duplicates stay in the batch they first joined: a batch of only duplicates would never end.
+    const fresh = result.outcomes.filter((o) => !isUploadError(o) && !o.duplicate).length;
+    if (fresh === 0) {
+      context.say("nothing new to watch: every file was a duplicate or failed");
+    } else {
+      const watched = await watchToEnd(context, result.batch);
+      if (watched !== EXIT.ok) return watched;
+    }
   }
   // Nothing uploaded: the first error says why (e.g. auth); some uploaded: partial.
   if (failed.length === 0) return EXIT.ok;
