@@ -77,6 +77,61 @@ func (DeadLetterState) EnumDescriptor() ([]byte, []int) {
 	return file_docmesh_admin_v1_admin_service_proto_rawDescGZIP(), []int{0}
 }
 
+type ReplayState int32
+
+const (
+	ReplayState_REPLAY_STATE_UNSPECIFIED ReplayState = 0
+	// Re-queueing documents, or waiting for re-queued ones to finish.
+	ReplayState_REPLAY_STATE_RUNNING ReplayState = 1
+	// Every matched document was re-queued and finished (or was skipped).
+	ReplayState_REPLAY_STATE_SUCCEEDED ReplayState = 2
+	// Cancelled: documents re-queued before the cancel still finish.
+	ReplayState_REPLAY_STATE_CANCELLED ReplayState = 3
+)
+
+// Enum value maps for ReplayState.
+var (
+	ReplayState_name = map[int32]string{
+		0: "REPLAY_STATE_UNSPECIFIED",
+		1: "REPLAY_STATE_RUNNING",
+		2: "REPLAY_STATE_SUCCEEDED",
+		3: "REPLAY_STATE_CANCELLED",
+	}
+	ReplayState_value = map[string]int32{
+		"REPLAY_STATE_UNSPECIFIED": 0,
+		"REPLAY_STATE_RUNNING":     1,
+		"REPLAY_STATE_SUCCEEDED":   2,
+		"REPLAY_STATE_CANCELLED":   3,
+	}
+)
+
+func (x ReplayState) Enum() *ReplayState {
+	p := new(ReplayState)
+	*p = x
+	return p
+}
+
+func (x ReplayState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ReplayState) Descriptor() protoreflect.EnumDescriptor {
+	return file_docmesh_admin_v1_admin_service_proto_enumTypes[1].Descriptor()
+}
+
+func (ReplayState) Type() protoreflect.EnumType {
+	return &file_docmesh_admin_v1_admin_service_proto_enumTypes[1]
+}
+
+func (x ReplayState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ReplayState.Descriptor instead.
+func (ReplayState) EnumDescriptor() ([]byte, []int) {
+	return file_docmesh_admin_v1_admin_service_proto_rawDescGZIP(), []int{1}
+}
+
 // One record of the dead-letter topic.
 type DeadLetter struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -782,6 +837,522 @@ func (x *StageStatus) GetDeadLettersPending() int64 {
 	return 0
 }
 
+// Which documents a replay runs again. Empty fields do not restrict; only
+// documents in a terminal status are replayed.
+type ReplayFilter struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Only documents of this tenant.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Only documents of this batch, `batches/{batch}`.
+	Batch string `protobuf:"bytes,2,opt,name=batch,proto3" json:"batch,omitempty"`
+	// Only documents in one of these terminal statuses.
+	Statuses   []v11.DocumentStatus `protobuf:"varint,3,rep,packed,name=statuses,proto3,enum=docmesh.document.v1.DocumentStatus" json:"statuses,omitempty"`
+	Categories []v11.Category       `protobuf:"varint,4,rep,packed,name=categories,proto3,enum=docmesh.document.v1.Category" json:"categories,omitempty"`
+	// Uploaded at or after this time.
+	CreateTimeAfter *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=create_time_after,json=createTimeAfter,proto3" json:"create_time_after,omitempty"`
+	// Uploaded before this time.
+	CreateTimeBefore *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=create_time_before,json=createTimeBefore,proto3" json:"create_time_before,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ReplayFilter) Reset() {
+	*x = ReplayFilter{}
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplayFilter) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplayFilter) ProtoMessage() {}
+
+func (x *ReplayFilter) ProtoReflect() protoreflect.Message {
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplayFilter.ProtoReflect.Descriptor instead.
+func (*ReplayFilter) Descriptor() ([]byte, []int) {
+	return file_docmesh_admin_v1_admin_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ReplayFilter) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ReplayFilter) GetBatch() string {
+	if x != nil {
+		return x.Batch
+	}
+	return ""
+}
+
+func (x *ReplayFilter) GetStatuses() []v11.DocumentStatus {
+	if x != nil {
+		return x.Statuses
+	}
+	return nil
+}
+
+func (x *ReplayFilter) GetCategories() []v11.Category {
+	if x != nil {
+		return x.Categories
+	}
+	return nil
+}
+
+func (x *ReplayFilter) GetCreateTimeAfter() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTimeAfter
+	}
+	return nil
+}
+
+func (x *ReplayFilter) GetCreateTimeBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTimeBefore
+	}
+	return nil
+}
+
+type ReplayDocumentsRequest struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Filter *ReplayFilter          `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
+	// The stage to run again from: CLASSIFY (parse and classify again), EXTRACT
+	// (keep the category, extract again) or INDEX (keep the fields, index again).
+	FromStage v11.Stage `protobuf:"varint,2,opt,name=from_stage,json=fromStage,proto3,enum=docmesh.document.v1.Stage" json:"from_stage,omitempty"`
+	// The most documents to replay; a replay is always bounded.
+	Limit         int32 `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplayDocumentsRequest) Reset() {
+	*x = ReplayDocumentsRequest{}
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplayDocumentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplayDocumentsRequest) ProtoMessage() {}
+
+func (x *ReplayDocumentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplayDocumentsRequest.ProtoReflect.Descriptor instead.
+func (*ReplayDocumentsRequest) Descriptor() ([]byte, []int) {
+	return file_docmesh_admin_v1_admin_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ReplayDocumentsRequest) GetFilter() *ReplayFilter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+func (x *ReplayDocumentsRequest) GetFromStage() v11.Stage {
+	if x != nil {
+		return x.FromStage
+	}
+	return v11.Stage(0)
+}
+
+func (x *ReplayDocumentsRequest) GetLimit() int32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+type ReplayDocumentsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Replay        *Replay                `protobuf:"bytes,1,opt,name=replay,proto3" json:"replay,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplayDocumentsResponse) Reset() {
+	*x = ReplayDocumentsResponse{}
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplayDocumentsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplayDocumentsResponse) ProtoMessage() {}
+
+func (x *ReplayDocumentsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplayDocumentsResponse.ProtoReflect.Descriptor instead.
+func (*ReplayDocumentsResponse) Descriptor() ([]byte, []int) {
+	return file_docmesh_admin_v1_admin_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ReplayDocumentsResponse) GetReplay() *Replay {
+	if x != nil {
+		return x.Replay
+	}
+	return nil
+}
+
+type GetReplayRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// `replays/{replay}`.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetReplayRequest) Reset() {
+	*x = GetReplayRequest{}
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetReplayRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetReplayRequest) ProtoMessage() {}
+
+func (x *GetReplayRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetReplayRequest.ProtoReflect.Descriptor instead.
+func (*GetReplayRequest) Descriptor() ([]byte, []int) {
+	return file_docmesh_admin_v1_admin_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *GetReplayRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+type GetReplayResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Replay        *Replay                `protobuf:"bytes,1,opt,name=replay,proto3" json:"replay,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetReplayResponse) Reset() {
+	*x = GetReplayResponse{}
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetReplayResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetReplayResponse) ProtoMessage() {}
+
+func (x *GetReplayResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetReplayResponse.ProtoReflect.Descriptor instead.
+func (*GetReplayResponse) Descriptor() ([]byte, []int) {
+	return file_docmesh_admin_v1_admin_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *GetReplayResponse) GetReplay() *Replay {
+	if x != nil {
+		return x.Replay
+	}
+	return nil
+}
+
+type CancelReplayRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// `replays/{replay}`.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelReplayRequest) Reset() {
+	*x = CancelReplayRequest{}
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelReplayRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelReplayRequest) ProtoMessage() {}
+
+func (x *CancelReplayRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelReplayRequest.ProtoReflect.Descriptor instead.
+func (*CancelReplayRequest) Descriptor() ([]byte, []int) {
+	return file_docmesh_admin_v1_admin_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *CancelReplayRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+type CancelReplayResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Replay        *Replay                `protobuf:"bytes,1,opt,name=replay,proto3" json:"replay,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelReplayResponse) Reset() {
+	*x = CancelReplayResponse{}
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelReplayResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelReplayResponse) ProtoMessage() {}
+
+func (x *CancelReplayResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelReplayResponse.ProtoReflect.Descriptor instead.
+func (*CancelReplayResponse) Descriptor() ([]byte, []int) {
+	return file_docmesh_admin_v1_admin_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *CancelReplayResponse) GetReplay() *Replay {
+	if x != nil {
+		return x.Replay
+	}
+	return nil
+}
+
+// A replay and its progress.
+type Replay struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// `replays/{replay}`.
+	Name      string        `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Filter    *ReplayFilter `protobuf:"bytes,2,opt,name=filter,proto3" json:"filter,omitempty"`
+	FromStage v11.Stage     `protobuf:"varint,3,opt,name=from_stage,json=fromStage,proto3,enum=docmesh.document.v1.Stage" json:"from_stage,omitempty"`
+	Limit     int32         `protobuf:"varint,4,opt,name=limit,proto3" json:"limit,omitempty"`
+	State     ReplayState   `protobuf:"varint,5,opt,name=state,proto3,enum=docmesh.admin.v1.ReplayState" json:"state,omitempty"`
+	// Documents the filter matched when the replay started (at most `limit`).
+	Matched int32 `protobuf:"varint,6,opt,name=matched,proto3" json:"matched,omitempty"`
+	// Documents sent back to `from_stage` so far.
+	Requeued int32 `protobuf:"varint,7,opt,name=requeued,proto3" json:"requeued,omitempty"`
+	// Of those, the ones that reached a terminal status again.
+	Finished int32 `protobuf:"varint,8,opt,name=finished,proto3" json:"finished,omitempty"`
+	// Matched documents left out: no longer terminal, or never past the stage
+	// before `from_stage` (e.g. failed before classification).
+	Skipped int32 `protobuf:"varint,9,opt,name=skipped,proto3" json:"skipped,omitempty"`
+	// The subject of the admin who started it.
+	CreatedBy     string                 `protobuf:"bytes,10,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"`
+	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Replay) Reset() {
+	*x = Replay{}
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Replay) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Replay) ProtoMessage() {}
+
+func (x *Replay) ProtoReflect() protoreflect.Message {
+	mi := &file_docmesh_admin_v1_admin_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Replay.ProtoReflect.Descriptor instead.
+func (*Replay) Descriptor() ([]byte, []int) {
+	return file_docmesh_admin_v1_admin_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *Replay) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Replay) GetFilter() *ReplayFilter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+func (x *Replay) GetFromStage() v11.Stage {
+	if x != nil {
+		return x.FromStage
+	}
+	return v11.Stage(0)
+}
+
+func (x *Replay) GetLimit() int32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *Replay) GetState() ReplayState {
+	if x != nil {
+		return x.State
+	}
+	return ReplayState_REPLAY_STATE_UNSPECIFIED
+}
+
+func (x *Replay) GetMatched() int32 {
+	if x != nil {
+		return x.Matched
+	}
+	return 0
+}
+
+func (x *Replay) GetRequeued() int32 {
+	if x != nil {
+		return x.Requeued
+	}
+	return 0
+}
+
+func (x *Replay) GetFinished() int32 {
+	if x != nil {
+		return x.Finished
+	}
+	return 0
+}
+
+func (x *Replay) GetSkipped() int32 {
+	if x != nil {
+		return x.Skipped
+	}
+	return 0
+}
+
+func (x *Replay) GetCreatedBy() string {
+	if x != nil {
+		return x.CreatedBy
+	}
+	return ""
+}
+
+func (x *Replay) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *Replay) GetUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdateTime
+	}
+	return nil
+}
+
 var File_docmesh_admin_v1_admin_service_proto protoreflect.FileDescriptor
 
 const file_docmesh_admin_v1_admin_service_proto_rawDesc = "" +
@@ -848,14 +1419,66 @@ const file_docmesh_admin_v1_admin_service_proto_rawDesc = "" +
 	"\x03lag\x18\x04 \x01(\x03R\x03lag\x12\x1c\n" +
 	"\tcompleted\x18\x05 \x01(\x03R\tcompleted\x122\n" +
 	"\x15throughput_per_second\x18\x06 \x01(\x01R\x13throughputPerSecond\x120\n" +
-	"\x14dead_letters_pending\x18\a \x01(\x03R\x12deadLettersPending*s\n" +
+	"\x14dead_letters_pending\x18\a \x01(\x03R\x12deadLettersPending\"\xe0\x04\n" +
+	"\fReplayFilter\x12n\n" +
+	"\x06tenant\x18\x01 \x01(\tBV\xbaHS\xba\x01K\n" +
+	"\rstring.no_nul\x12 must not contain a NUL character\x1a\x18!this.contains('\\u0000')r\x03\x18\xff\x01R\x06tenant\x12f\n" +
+	"\x05batch\x18\x02 \x01(\tBP\xbaHMrK2I^(batches/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$R\x05batch\x12X\n" +
+	"\bstatuses\x18\x03 \x03(\x0e2#.docmesh.document.v1.DocumentStatusB\x17\xbaH\x14\x92\x01\x11\x10\x04\"\r\x82\x01\n" +
+	"\x10\x01\x18\x05\x18\x06\x18\a\x18\bR\bstatuses\x12P\n" +
+	"\n" +
+	"categories\x18\x04 \x03(\x0e2\x1d.docmesh.document.v1.CategoryB\x11\xbaH\x0e\x92\x01\v\x10\x05\"\a\x82\x01\x04\x10\x01 \x00R\n" +
+	"categories\x12d\n" +
+	"\x11create_time_after\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x1c\xbaH\x19\xb2\x01\x16\"\a\b\xff\x82\xd1\xff\xaf\a2\v\b\x80\x92\xb8Ø\xfe\xff\xff\xff\x01R\x0fcreateTimeAfter\x12f\n" +
+	"\x12create_time_before\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x1c\xbaH\x19\xb2\x01\x16\"\a\b\xff\x82\xd1\xff\xaf\a2\v\b\x80\x92\xb8Ø\xfe\xff\xff\xff\x01R\x10createTimeBefore\"\xc3\x01\n" +
+	"\x16ReplayDocumentsRequest\x126\n" +
+	"\x06filter\x18\x01 \x01(\v2\x1e.docmesh.admin.v1.ReplayFilterR\x06filter\x12L\n" +
+	"\n" +
+	"from_stage\x18\x02 \x01(\x0e2\x1a.docmesh.document.v1.StageB\x11\xe0A\x02\xbaH\v\x82\x01\b\x10\x01\x18\x02\x18\x03\x18\x04R\tfromStage\x12#\n" +
+	"\x05limit\x18\x03 \x01(\x05B\r\xe0A\x02\xbaH\a\x1a\x05\x18\x90N(\x01R\x05limit\"K\n" +
+	"\x17ReplayDocumentsResponse\x120\n" +
+	"\x06replay\x18\x01 \x01(\v2\x18.docmesh.admin.v1.ReplayR\x06replay\"x\n" +
+	"\x10GetReplayRequest\x12d\n" +
+	"\x04name\x18\x01 \x01(\tBP\xe0A\x02\xbaHJrH2F^replays/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$R\x04name\"E\n" +
+	"\x11GetReplayResponse\x120\n" +
+	"\x06replay\x18\x01 \x01(\v2\x18.docmesh.admin.v1.ReplayR\x06replay\"{\n" +
+	"\x13CancelReplayRequest\x12d\n" +
+	"\x04name\x18\x01 \x01(\tBP\xe0A\x02\xbaHJrH2F^replays/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$R\x04name\"H\n" +
+	"\x14CancelReplayResponse\x120\n" +
+	"\x06replay\x18\x01 \x01(\v2\x18.docmesh.admin.v1.ReplayR\x06replay\"\x9b\x04\n" +
+	"\x06Replay\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12;\n" +
+	"\x06filter\x18\x02 \x01(\v2\x1e.docmesh.admin.v1.ReplayFilterB\x03\xe0A\x03R\x06filter\x12>\n" +
+	"\n" +
+	"from_stage\x18\x03 \x01(\x0e2\x1a.docmesh.document.v1.StageB\x03\xe0A\x03R\tfromStage\x12\x19\n" +
+	"\x05limit\x18\x04 \x01(\x05B\x03\xe0A\x03R\x05limit\x128\n" +
+	"\x05state\x18\x05 \x01(\x0e2\x1d.docmesh.admin.v1.ReplayStateB\x03\xe0A\x03R\x05state\x12\x1d\n" +
+	"\amatched\x18\x06 \x01(\x05B\x03\xe0A\x03R\amatched\x12\x1f\n" +
+	"\brequeued\x18\a \x01(\x05B\x03\xe0A\x03R\brequeued\x12\x1f\n" +
+	"\bfinished\x18\b \x01(\x05B\x03\xe0A\x03R\bfinished\x12\x1d\n" +
+	"\askipped\x18\t \x01(\x05B\x03\xe0A\x03R\askipped\x12\"\n" +
+	"\n" +
+	"created_by\x18\n" +
+	" \x01(\tB\x03\xe0A\x03R\tcreatedBy\x12@\n" +
+	"\vcreate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"updateTime*s\n" +
 	"\x0fDeadLetterState\x12!\n" +
 	"\x1dDEAD_LETTER_STATE_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19DEAD_LETTER_STATE_PENDING\x10\x01\x12\x1e\n" +
-	"\x1aDEAD_LETTER_STATE_REDRIVEN\x10\x022\xc9\x03\n" +
+	"\x1aDEAD_LETTER_STATE_REDRIVEN\x10\x02*}\n" +
+	"\vReplayState\x12\x1c\n" +
+	"\x18REPLAY_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14REPLAY_STATE_RUNNING\x10\x01\x12\x1a\n" +
+	"\x16REPLAY_STATE_SUCCEEDED\x10\x02\x12\x1a\n" +
+	"\x16REPLAY_STATE_CANCELLED\x10\x032\xdb\x06\n" +
 	"\fAdminService\x12\x88\x01\n" +
 	"\x0fListDeadLetters\x12(.docmesh.admin.v1.ListDeadLettersRequest\x1a).docmesh.admin.v1.ListDeadLettersResponse\" \x82\xd3\xe4\x93\x02\x17\x12\x15/v1/admin/deadLetters\x90\x02\x01\x12\x99\x01\n" +
-	"\x12RedriveDeadLetters\x12+.docmesh.admin.v1.RedriveDeadLettersRequest\x1a,.docmesh.admin.v1.RedriveDeadLettersResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/admin/deadLetters:redrive\x12\x91\x01\n" +
+	"\x12RedriveDeadLetters\x12+.docmesh.admin.v1.RedriveDeadLettersRequest\x1a,.docmesh.admin.v1.RedriveDeadLettersResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/admin/deadLetters:redrive\x12\x84\x01\n" +
+	"\x0fReplayDocuments\x12(.docmesh.admin.v1.ReplayDocumentsRequest\x1a).docmesh.admin.v1.ReplayDocumentsResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/v1/admin/replays\x12{\n" +
+	"\tGetReplay\x12\".docmesh.admin.v1.GetReplayRequest\x1a#.docmesh.admin.v1.GetReplayResponse\"%\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/admin/{name=replays/*}\x90\x02\x01\x12\x8b\x01\n" +
+	"\fCancelReplay\x12%.docmesh.admin.v1.CancelReplayRequest\x1a&.docmesh.admin.v1.CancelReplayResponse\",\x82\xd3\xe4\x93\x02&:\x01*\"!/v1/admin/{name=replays/*}:cancel\x12\x91\x01\n" +
 	"\x11GetPipelineStatus\x12*.docmesh.admin.v1.GetPipelineStatusRequest\x1a+.docmesh.admin.v1.GetPipelineStatusResponse\"#\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/admin/pipelineStatus\x90\x02\x01B\xbe\x01\n" +
 	"\x14com.docmesh.admin.v1B\x11AdminServiceProtoP\x01Z1docmesh.local/sdk/go/gen/docmesh/admin/v1;adminv1\xa2\x02\x03DAX\xaa\x02\x10Docmesh.Admin.V1\xca\x02\x10Docmesh\\Admin\\V1\xe2\x02\x1cDocmesh\\Admin\\V1\\GPBMetadata\xea\x02\x12Docmesh::Admin::V1b\x06proto3"
 
@@ -871,48 +1494,79 @@ func file_docmesh_admin_v1_admin_service_proto_rawDescGZIP() []byte {
 	return file_docmesh_admin_v1_admin_service_proto_rawDescData
 }
 
-var file_docmesh_admin_v1_admin_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_docmesh_admin_v1_admin_service_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_docmesh_admin_v1_admin_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_docmesh_admin_v1_admin_service_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_docmesh_admin_v1_admin_service_proto_goTypes = []any{
 	(DeadLetterState)(0),               // 0: docmesh.admin.v1.DeadLetterState
-	(*DeadLetter)(nil),                 // 1: docmesh.admin.v1.DeadLetter
-	(*DeadLetterFilter)(nil),           // 2: docmesh.admin.v1.DeadLetterFilter
-	(*ListDeadLettersRequest)(nil),     // 3: docmesh.admin.v1.ListDeadLettersRequest
-	(*ListDeadLettersResponse)(nil),    // 4: docmesh.admin.v1.ListDeadLettersResponse
-	(*RedriveDeadLettersRequest)(nil),  // 5: docmesh.admin.v1.RedriveDeadLettersRequest
-	(*RedriveDeadLettersResponse)(nil), // 6: docmesh.admin.v1.RedriveDeadLettersResponse
-	(*GetPipelineStatusRequest)(nil),   // 7: docmesh.admin.v1.GetPipelineStatusRequest
-	(*GetPipelineStatusResponse)(nil),  // 8: docmesh.admin.v1.GetPipelineStatusResponse
-	(*StageStatus)(nil),                // 9: docmesh.admin.v1.StageStatus
-	(*v1.DocumentEvent)(nil),           // 10: docmesh.events.v1.DocumentEvent
-	(*timestamppb.Timestamp)(nil),      // 11: google.protobuf.Timestamp
-	(v11.Stage)(0),                     // 12: docmesh.document.v1.Stage
+	(ReplayState)(0),                   // 1: docmesh.admin.v1.ReplayState
+	(*DeadLetter)(nil),                 // 2: docmesh.admin.v1.DeadLetter
+	(*DeadLetterFilter)(nil),           // 3: docmesh.admin.v1.DeadLetterFilter
+	(*ListDeadLettersRequest)(nil),     // 4: docmesh.admin.v1.ListDeadLettersRequest
+	(*ListDeadLettersResponse)(nil),    // 5: docmesh.admin.v1.ListDeadLettersResponse
+	(*RedriveDeadLettersRequest)(nil),  // 6: docmesh.admin.v1.RedriveDeadLettersRequest
+	(*RedriveDeadLettersResponse)(nil), // 7: docmesh.admin.v1.RedriveDeadLettersResponse
+	(*GetPipelineStatusRequest)(nil),   // 8: docmesh.admin.v1.GetPipelineStatusRequest
+	(*GetPipelineStatusResponse)(nil),  // 9: docmesh.admin.v1.GetPipelineStatusResponse
+	(*StageStatus)(nil),                // 10: docmesh.admin.v1.StageStatus
+	(*ReplayFilter)(nil),               // 11: docmesh.admin.v1.ReplayFilter
+	(*ReplayDocumentsRequest)(nil),     // 12: docmesh.admin.v1.ReplayDocumentsRequest
+	(*ReplayDocumentsResponse)(nil),    // 13: docmesh.admin.v1.ReplayDocumentsResponse
+	(*GetReplayRequest)(nil),           // 14: docmesh.admin.v1.GetReplayRequest
+	(*GetReplayResponse)(nil),          // 15: docmesh.admin.v1.GetReplayResponse
+	(*CancelReplayRequest)(nil),        // 16: docmesh.admin.v1.CancelReplayRequest
+	(*CancelReplayResponse)(nil),       // 17: docmesh.admin.v1.CancelReplayResponse
+	(*Replay)(nil),                     // 18: docmesh.admin.v1.Replay
+	(*v1.DocumentEvent)(nil),           // 19: docmesh.events.v1.DocumentEvent
+	(*timestamppb.Timestamp)(nil),      // 20: google.protobuf.Timestamp
+	(v11.Stage)(0),                     // 21: docmesh.document.v1.Stage
+	(v11.DocumentStatus)(0),            // 22: docmesh.document.v1.DocumentStatus
+	(v11.Category)(0),                  // 23: docmesh.document.v1.Category
 }
 var file_docmesh_admin_v1_admin_service_proto_depIdxs = []int32{
-	10, // 0: docmesh.admin.v1.DeadLetter.event:type_name -> docmesh.events.v1.DocumentEvent
-	11, // 1: docmesh.admin.v1.DeadLetter.dead_letter_time:type_name -> google.protobuf.Timestamp
+	19, // 0: docmesh.admin.v1.DeadLetter.event:type_name -> docmesh.events.v1.DocumentEvent
+	20, // 1: docmesh.admin.v1.DeadLetter.dead_letter_time:type_name -> google.protobuf.Timestamp
 	0,  // 2: docmesh.admin.v1.DeadLetter.state:type_name -> docmesh.admin.v1.DeadLetterState
-	11, // 3: docmesh.admin.v1.DeadLetter.redrive_time:type_name -> google.protobuf.Timestamp
+	20, // 3: docmesh.admin.v1.DeadLetter.redrive_time:type_name -> google.protobuf.Timestamp
 	0,  // 4: docmesh.admin.v1.DeadLetterFilter.state:type_name -> docmesh.admin.v1.DeadLetterState
-	11, // 5: docmesh.admin.v1.DeadLetterFilter.dead_letter_time_after:type_name -> google.protobuf.Timestamp
-	11, // 6: docmesh.admin.v1.DeadLetterFilter.dead_letter_time_before:type_name -> google.protobuf.Timestamp
-	2,  // 7: docmesh.admin.v1.ListDeadLettersRequest.filter:type_name -> docmesh.admin.v1.DeadLetterFilter
-	1,  // 8: docmesh.admin.v1.ListDeadLettersResponse.dead_letters:type_name -> docmesh.admin.v1.DeadLetter
-	2,  // 9: docmesh.admin.v1.RedriveDeadLettersRequest.filter:type_name -> docmesh.admin.v1.DeadLetterFilter
-	9,  // 10: docmesh.admin.v1.GetPipelineStatusResponse.stages:type_name -> docmesh.admin.v1.StageStatus
-	11, // 11: docmesh.admin.v1.GetPipelineStatusResponse.outbox_oldest_time:type_name -> google.protobuf.Timestamp
-	12, // 12: docmesh.admin.v1.StageStatus.stage:type_name -> docmesh.document.v1.Stage
-	3,  // 13: docmesh.admin.v1.AdminService.ListDeadLetters:input_type -> docmesh.admin.v1.ListDeadLettersRequest
-	5,  // 14: docmesh.admin.v1.AdminService.RedriveDeadLetters:input_type -> docmesh.admin.v1.RedriveDeadLettersRequest
-	7,  // 15: docmesh.admin.v1.AdminService.GetPipelineStatus:input_type -> docmesh.admin.v1.GetPipelineStatusRequest
-	4,  // 16: docmesh.admin.v1.AdminService.ListDeadLetters:output_type -> docmesh.admin.v1.ListDeadLettersResponse
-	6,  // 17: docmesh.admin.v1.AdminService.RedriveDeadLetters:output_type -> docmesh.admin.v1.RedriveDeadLettersResponse
-	8,  // 18: docmesh.admin.v1.AdminService.GetPipelineStatus:output_type -> docmesh.admin.v1.GetPipelineStatusResponse
-	16, // [16:19] is the sub-list for method output_type
-	13, // [13:16] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	20, // 5: docmesh.admin.v1.DeadLetterFilter.dead_letter_time_after:type_name -> google.protobuf.Timestamp
+	20, // 6: docmesh.admin.v1.DeadLetterFilter.dead_letter_time_before:type_name -> google.protobuf.Timestamp
+	3,  // 7: docmesh.admin.v1.ListDeadLettersRequest.filter:type_name -> docmesh.admin.v1.DeadLetterFilter
+	2,  // 8: docmesh.admin.v1.ListDeadLettersResponse.dead_letters:type_name -> docmesh.admin.v1.DeadLetter
+	3,  // 9: docmesh.admin.v1.RedriveDeadLettersRequest.filter:type_name -> docmesh.admin.v1.DeadLetterFilter
+	10, // 10: docmesh.admin.v1.GetPipelineStatusResponse.stages:type_name -> docmesh.admin.v1.StageStatus
+	20, // 11: docmesh.admin.v1.GetPipelineStatusResponse.outbox_oldest_time:type_name -> google.protobuf.Timestamp
+	21, // 12: docmesh.admin.v1.StageStatus.stage:type_name -> docmesh.document.v1.Stage
+	22, // 13: docmesh.admin.v1.ReplayFilter.statuses:type_name -> docmesh.document.v1.DocumentStatus
+	23, // 14: docmesh.admin.v1.ReplayFilter.categories:type_name -> docmesh.document.v1.Category
+	20, // 15: docmesh.admin.v1.ReplayFilter.create_time_after:type_name -> google.protobuf.Timestamp
+	20, // 16: docmesh.admin.v1.ReplayFilter.create_time_before:type_name -> google.protobuf.Timestamp
+	11, // 17: docmesh.admin.v1.ReplayDocumentsRequest.filter:type_name -> docmesh.admin.v1.ReplayFilter
+	21, // 18: docmesh.admin.v1.ReplayDocumentsRequest.from_stage:type_name -> docmesh.document.v1.Stage
+	18, // 19: docmesh.admin.v1.ReplayDocumentsResponse.replay:type_name -> docmesh.admin.v1.Replay
+	18, // 20: docmesh.admin.v1.GetReplayResponse.replay:type_name -> docmesh.admin.v1.Replay
+	18, // 21: docmesh.admin.v1.CancelReplayResponse.replay:type_name -> docmesh.admin.v1.Replay
+	11, // 22: docmesh.admin.v1.Replay.filter:type_name -> docmesh.admin.v1.ReplayFilter
+	21, // 23: docmesh.admin.v1.Replay.from_stage:type_name -> docmesh.document.v1.Stage
+	1,  // 24: docmesh.admin.v1.Replay.state:type_name -> docmesh.admin.v1.ReplayState
+	20, // 25: docmesh.admin.v1.Replay.create_time:type_name -> google.protobuf.Timestamp
+	20, // 26: docmesh.admin.v1.Replay.update_time:type_name -> google.protobuf.Timestamp
+	4,  // 27: docmesh.admin.v1.AdminService.ListDeadLetters:input_type -> docmesh.admin.v1.ListDeadLettersRequest
+	6,  // 28: docmesh.admin.v1.AdminService.RedriveDeadLetters:input_type -> docmesh.admin.v1.RedriveDeadLettersRequest
+	12, // 29: docmesh.admin.v1.AdminService.ReplayDocuments:input_type -> docmesh.admin.v1.ReplayDocumentsRequest
+	14, // 30: docmesh.admin.v1.AdminService.GetReplay:input_type -> docmesh.admin.v1.GetReplayRequest
+	16, // 31: docmesh.admin.v1.AdminService.CancelReplay:input_type -> docmesh.admin.v1.CancelReplayRequest
+	8,  // 32: docmesh.admin.v1.AdminService.GetPipelineStatus:input_type -> docmesh.admin.v1.GetPipelineStatusRequest
+	5,  // 33: docmesh.admin.v1.AdminService.ListDeadLetters:output_type -> docmesh.admin.v1.ListDeadLettersResponse
+	7,  // 34: docmesh.admin.v1.AdminService.RedriveDeadLetters:output_type -> docmesh.admin.v1.RedriveDeadLettersResponse
+	13, // 35: docmesh.admin.v1.AdminService.ReplayDocuments:output_type -> docmesh.admin.v1.ReplayDocumentsResponse
+	15, // 36: docmesh.admin.v1.AdminService.GetReplay:output_type -> docmesh.admin.v1.GetReplayResponse
+	17, // 37: docmesh.admin.v1.AdminService.CancelReplay:output_type -> docmesh.admin.v1.CancelReplayResponse
+	9,  // 38: docmesh.admin.v1.AdminService.GetPipelineStatus:output_type -> docmesh.admin.v1.GetPipelineStatusResponse
+	33, // [33:39] is the sub-list for method output_type
+	27, // [27:33] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_docmesh_admin_v1_admin_service_proto_init() }
@@ -925,8 +1579,8 @@ func file_docmesh_admin_v1_admin_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_docmesh_admin_v1_admin_service_proto_rawDesc), len(file_docmesh_admin_v1_admin_service_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   9,
+			NumEnums:      2,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -39,6 +39,14 @@ const (
 	// AdminServiceRedriveDeadLettersProcedure is the fully-qualified name of the AdminService's
 	// RedriveDeadLetters RPC.
 	AdminServiceRedriveDeadLettersProcedure = "/docmesh.admin.v1.AdminService/RedriveDeadLetters"
+	// AdminServiceReplayDocumentsProcedure is the fully-qualified name of the AdminService's
+	// ReplayDocuments RPC.
+	AdminServiceReplayDocumentsProcedure = "/docmesh.admin.v1.AdminService/ReplayDocuments"
+	// AdminServiceGetReplayProcedure is the fully-qualified name of the AdminService's GetReplay RPC.
+	AdminServiceGetReplayProcedure = "/docmesh.admin.v1.AdminService/GetReplay"
+	// AdminServiceCancelReplayProcedure is the fully-qualified name of the AdminService's CancelReplay
+	// RPC.
+	AdminServiceCancelReplayProcedure = "/docmesh.admin.v1.AdminService/CancelReplay"
 	// AdminServiceGetPipelineStatusProcedure is the fully-qualified name of the AdminService's
 	// GetPipelineStatus RPC.
 	AdminServiceGetPipelineStatusProcedure = "/docmesh.admin.v1.AdminService/GetPipelineStatus"
@@ -52,6 +60,13 @@ type AdminServiceClient interface {
 	// on each. Idempotent: a dead letter is redriven at most once, and the
 	// redrive is recorded on it.
 	RedriveDeadLetters(context.Context, *connect.Request[v1.RedriveDeadLettersRequest]) (*connect.Response[v1.RedriveDeadLettersResponse], error)
+	// Runs the pipeline again from a stage for the documents a filter matches (at
+	// most `limit`), a few at a time; answers at once with the replay to follow.
+	ReplayDocuments(context.Context, *connect.Request[v1.ReplayDocumentsRequest]) (*connect.Response[v1.ReplayDocumentsResponse], error)
+	// A replay's progress.
+	GetReplay(context.Context, *connect.Request[v1.GetReplayRequest]) (*connect.Response[v1.GetReplayResponse], error)
+	// Stops a replay: no further document is re-queued; the ones already re-queued finish.
+	CancelReplay(context.Context, *connect.Request[v1.CancelReplayRequest]) (*connect.Response[v1.CancelReplayResponse], error)
 	// Backlog, dead letters and recent throughput of each stage.
 	GetPipelineStatus(context.Context, *connect.Request[v1.GetPipelineStatusRequest]) (*connect.Response[v1.GetPipelineStatusResponse], error)
 }
@@ -80,6 +95,25 @@ func NewAdminServiceClient(httpClient connect.HTTPClient, baseURL string, opts .
 			connect.WithSchema(adminServiceMethods.ByName("RedriveDeadLetters")),
 			connect.WithClientOptions(opts...),
 		),
+		replayDocuments: connect.NewClient[v1.ReplayDocumentsRequest, v1.ReplayDocumentsResponse](
+			httpClient,
+			baseURL+AdminServiceReplayDocumentsProcedure,
+			connect.WithSchema(adminServiceMethods.ByName("ReplayDocuments")),
+			connect.WithClientOptions(opts...),
+		),
+		getReplay: connect.NewClient[v1.GetReplayRequest, v1.GetReplayResponse](
+			httpClient,
+			baseURL+AdminServiceGetReplayProcedure,
+			connect.WithSchema(adminServiceMethods.ByName("GetReplay")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		cancelReplay: connect.NewClient[v1.CancelReplayRequest, v1.CancelReplayResponse](
+			httpClient,
+			baseURL+AdminServiceCancelReplayProcedure,
+			connect.WithSchema(adminServiceMethods.ByName("CancelReplay")),
+			connect.WithClientOptions(opts...),
+		),
 		getPipelineStatus: connect.NewClient[v1.GetPipelineStatusRequest, v1.GetPipelineStatusResponse](
 			httpClient,
 			baseURL+AdminServiceGetPipelineStatusProcedure,
@@ -94,6 +128,9 @@ func NewAdminServiceClient(httpClient connect.HTTPClient, baseURL string, opts .
 type adminServiceClient struct {
 	listDeadLetters    *connect.Client[v1.ListDeadLettersRequest, v1.ListDeadLettersResponse]
 	redriveDeadLetters *connect.Client[v1.RedriveDeadLettersRequest, v1.RedriveDeadLettersResponse]
+	replayDocuments    *connect.Client[v1.ReplayDocumentsRequest, v1.ReplayDocumentsResponse]
+	getReplay          *connect.Client[v1.GetReplayRequest, v1.GetReplayResponse]
+	cancelReplay       *connect.Client[v1.CancelReplayRequest, v1.CancelReplayResponse]
 	getPipelineStatus  *connect.Client[v1.GetPipelineStatusRequest, v1.GetPipelineStatusResponse]
 }
 
@@ -105,6 +142,21 @@ func (c *adminServiceClient) ListDeadLetters(ctx context.Context, req *connect.R
 // RedriveDeadLetters calls docmesh.admin.v1.AdminService.RedriveDeadLetters.
 func (c *adminServiceClient) RedriveDeadLetters(ctx context.Context, req *connect.Request[v1.RedriveDeadLettersRequest]) (*connect.Response[v1.RedriveDeadLettersResponse], error) {
 	return c.redriveDeadLetters.CallUnary(ctx, req)
+}
+
+// ReplayDocuments calls docmesh.admin.v1.AdminService.ReplayDocuments.
+func (c *adminServiceClient) ReplayDocuments(ctx context.Context, req *connect.Request[v1.ReplayDocumentsRequest]) (*connect.Response[v1.ReplayDocumentsResponse], error) {
+	return c.replayDocuments.CallUnary(ctx, req)
+}
+
+// GetReplay calls docmesh.admin.v1.AdminService.GetReplay.
+func (c *adminServiceClient) GetReplay(ctx context.Context, req *connect.Request[v1.GetReplayRequest]) (*connect.Response[v1.GetReplayResponse], error) {
+	return c.getReplay.CallUnary(ctx, req)
+}
+
+// CancelReplay calls docmesh.admin.v1.AdminService.CancelReplay.
+func (c *adminServiceClient) CancelReplay(ctx context.Context, req *connect.Request[v1.CancelReplayRequest]) (*connect.Response[v1.CancelReplayResponse], error) {
+	return c.cancelReplay.CallUnary(ctx, req)
 }
 
 // GetPipelineStatus calls docmesh.admin.v1.AdminService.GetPipelineStatus.
@@ -120,6 +172,13 @@ type AdminServiceHandler interface {
 	// on each. Idempotent: a dead letter is redriven at most once, and the
 	// redrive is recorded on it.
 	RedriveDeadLetters(context.Context, *connect.Request[v1.RedriveDeadLettersRequest]) (*connect.Response[v1.RedriveDeadLettersResponse], error)
+	// Runs the pipeline again from a stage for the documents a filter matches (at
+	// most `limit`), a few at a time; answers at once with the replay to follow.
+	ReplayDocuments(context.Context, *connect.Request[v1.ReplayDocumentsRequest]) (*connect.Response[v1.ReplayDocumentsResponse], error)
+	// A replay's progress.
+	GetReplay(context.Context, *connect.Request[v1.GetReplayRequest]) (*connect.Response[v1.GetReplayResponse], error)
+	// Stops a replay: no further document is re-queued; the ones already re-queued finish.
+	CancelReplay(context.Context, *connect.Request[v1.CancelReplayRequest]) (*connect.Response[v1.CancelReplayResponse], error)
 	// Backlog, dead letters and recent throughput of each stage.
 	GetPipelineStatus(context.Context, *connect.Request[v1.GetPipelineStatusRequest]) (*connect.Response[v1.GetPipelineStatusResponse], error)
 }
@@ -144,6 +203,25 @@ func NewAdminServiceHandler(svc AdminServiceHandler, opts ...connect.HandlerOpti
 		connect.WithSchema(adminServiceMethods.ByName("RedriveDeadLetters")),
 		connect.WithHandlerOptions(opts...),
 	)
+	adminServiceReplayDocumentsHandler := connect.NewUnaryHandler(
+		AdminServiceReplayDocumentsProcedure,
+		svc.ReplayDocuments,
+		connect.WithSchema(adminServiceMethods.ByName("ReplayDocuments")),
+		connect.WithHandlerOptions(opts...),
+	)
+	adminServiceGetReplayHandler := connect.NewUnaryHandler(
+		AdminServiceGetReplayProcedure,
+		svc.GetReplay,
+		connect.WithSchema(adminServiceMethods.ByName("GetReplay")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	adminServiceCancelReplayHandler := connect.NewUnaryHandler(
+		AdminServiceCancelReplayProcedure,
+		svc.CancelReplay,
+		connect.WithSchema(adminServiceMethods.ByName("CancelReplay")),
+		connect.WithHandlerOptions(opts...),
+	)
 	adminServiceGetPipelineStatusHandler := connect.NewUnaryHandler(
 		AdminServiceGetPipelineStatusProcedure,
 		svc.GetPipelineStatus,
@@ -157,6 +235,12 @@ func NewAdminServiceHandler(svc AdminServiceHandler, opts ...connect.HandlerOpti
 			adminServiceListDeadLettersHandler.ServeHTTP(w, r)
 		case AdminServiceRedriveDeadLettersProcedure:
 			adminServiceRedriveDeadLettersHandler.ServeHTTP(w, r)
+		case AdminServiceReplayDocumentsProcedure:
+			adminServiceReplayDocumentsHandler.ServeHTTP(w, r)
+		case AdminServiceGetReplayProcedure:
+			adminServiceGetReplayHandler.ServeHTTP(w, r)
+		case AdminServiceCancelReplayProcedure:
+			adminServiceCancelReplayHandler.ServeHTTP(w, r)
 		case AdminServiceGetPipelineStatusProcedure:
 			adminServiceGetPipelineStatusHandler.ServeHTTP(w, r)
 		default:
@@ -174,6 +258,18 @@ func (UnimplementedAdminServiceHandler) ListDeadLetters(context.Context, *connec
 
 func (UnimplementedAdminServiceHandler) RedriveDeadLetters(context.Context, *connect.Request[v1.RedriveDeadLettersRequest]) (*connect.Response[v1.RedriveDeadLettersResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("docmesh.admin.v1.AdminService.RedriveDeadLetters is not implemented"))
+}
+
+func (UnimplementedAdminServiceHandler) ReplayDocuments(context.Context, *connect.Request[v1.ReplayDocumentsRequest]) (*connect.Response[v1.ReplayDocumentsResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("docmesh.admin.v1.AdminService.ReplayDocuments is not implemented"))
+}
+
+func (UnimplementedAdminServiceHandler) GetReplay(context.Context, *connect.Request[v1.GetReplayRequest]) (*connect.Response[v1.GetReplayResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("docmesh.admin.v1.AdminService.GetReplay is not implemented"))
+}
+
+func (UnimplementedAdminServiceHandler) CancelReplay(context.Context, *connect.Request[v1.CancelReplayRequest]) (*connect.Response[v1.CancelReplayResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("docmesh.admin.v1.AdminService.CancelReplay is not implemented"))
 }
 
 func (UnimplementedAdminServiceHandler) GetPipelineStatus(context.Context, *connect.Request[v1.GetPipelineStatusRequest]) (*connect.Response[v1.GetPipelineStatusResponse], error) {
