@@ -61,9 +61,11 @@ describe("one port serves every protocol", () => {
     const { statuses } = await client.list({});
     expect(Object.keys(statuses).sort()).toEqual([
       "",
+      "docmesh.admin.v1.AdminService",
       "docmesh.ingestion.v1.IngestionService",
       "docmesh.metadata.v1.MetadataService",
       "docmesh.progress.v1.ProgressService",
+      "docmesh.review.v1.ReviewService",
       "docmesh.search.v1.SearchService",
     ]);
   });
