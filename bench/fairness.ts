@@ -88,9 +88,11 @@ async function smallTenant(tenant: string, gapMs: number): Promise<number[]> {
     ids.push(await upload(tenant, i));
     await new Promise((r) => setTimeout(r, gapMs));
   }
-  if (!(await waitTerminal(ids))) throw new Error(`small tenant not terminal within ${maxSeconds} s`);
+  await waitTerminal(ids);
+  // A document still not terminal at the deadline counts with its age so far (a lower bound).
   const { rows } = await platform.db.query<{ ms: number }>(
-    "SELECT extract(epoch FROM update_time - create_time)::float8 * 1000 AS ms FROM documents WHERE id = ANY($1)",
+    `SELECT extract(epoch FROM (CASE WHEN status >= 5 THEN update_time ELSE now() END) - create_time)::float8 * 1000 AS ms
+       FROM documents WHERE id = ANY($1)`,
     [ids],
   );
   return rows.map((r) => r.ms).sort((a, b) => a - b);
@@ -143,6 +145,8 @@ console.log(
 console.log(
   `    during the flood               ${fmt(pct(flood, 50))}    ${fmt(pct(flood, 95))}    ${fmt(pct(flood, 100))}`,
 );
+if (Date.now() >= deadline)
+  console.log(`  stopped at the ${maxSeconds} s limit: the flood figures are lower bounds`);
 console.log(`  ratio of p95 (flood / no flood): ${(pct(flood, 95) / pct(idle, 95)).toFixed(2)}× (goal ≤ 2×)`);
 
 await running.stop();
