@@ -13,7 +13,7 @@ CACHE="${DOCMESH_CACHE:-$HOME/.cache/docmesh}"
 OUT=third_party/proto
 
 mkdir -p "$OUT/google/api" "$OUT/grpc/health/v1" "$OUT/buf/validate"
-for f in annotations http field_behavior resource; do
+for f in annotations http httpbody field_behavior resource; do
   cp node_modules/google-proto-files/google/api/$f.proto "$OUT/google/api/"
 done
 cp node_modules/grpc-health-check/proto/health/v1/health.proto "$OUT/grpc/health/v1/health.proto"

@@ -5,7 +5,7 @@ import type { DocumentFilter } from "../../gen/docmesh/document/v1/filter_pb.ts"
 import type { MetadataService } from "../../gen/docmesh/metadata/v1/metadata_service_pb.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
 import { mapErrors } from "../platform/connect-errors.ts";
-import { invalid } from "../platform/errors.ts";
+import { exhausted, invalid } from "../platform/errors.ts";
 import { identityOf } from "../platform/identity.ts";
 import type { SearchIndex } from "../platform/index/search-index.ts";
 import type { PageTokens } from "../platform/page-token.ts";
@@ -23,12 +23,31 @@ export interface MetadataDeps {
 
 const idOf = (name: string) => name.slice(name.indexOf("/") + 1);
 const UPDATABLE = new Set(["category", "fields"]);
+/** The one-call upload ceiling: larger originals (CreateUpload allows them) do not fit one response. */
+export const MAX_CONTENT_BYTES = 64 * 1024 * 1024;
 
 export function metadataHandlers(deps: MetadataDeps): ServiceImpl<typeof MetadataService> {
   const { store } = deps;
   return mapErrors<ServiceImpl<typeof MetadataService>>({
     async getDocument(request, context) {
       return { document: await store.getDocument(identityOf(context).tenant, idOf(request.name)) };
+    },
+
+    async getDocumentContent(request, context) {
+      // Reading the row first applies GetDocument's tenant check: another tenant's or a deleted
+      // document is NOT_FOUND before any byte is read.
+      const document = await store.getDocument(identityOf(context).tenant, idOf(request.name));
+      const objectKey = `originals/${idOf(document.name)}`;
+      const info = await deps.blobs.stat(objectKey);
+      if (info && info.size > MAX_CONTENT_BYTES) {
+        throw exhausted(
+          `the original is ${info.size} bytes; GetDocumentContent returns at most ${MAX_CONTENT_BYTES}`,
+        );
+      }
+      return {
+        contentType: document.mediaType || "application/octet-stream",
+        data: await deps.blobs.get(objectKey),
+      };
     },
 
     async listDocuments(request, context) {

@@ -1,5 +1,6 @@
 // Human corrections and lifecycle operations through the public API.
 
+import { createHash } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -145,6 +146,25 @@ export function metadataSuite(mode: Mode) {
       await settle(document?.name ?? "");
     });
 
+    it("returns the original's bytes with its media type", async () => {
+      const record = invoices[0];
+      if (!record) throw new Error("no invoice");
+      const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+      const content = await docmesh.clients.metadata.getDocumentContent({ name: names[0] as string });
+      expect(content.contentType).toBe("application/pdf");
+      expect(sha256(content.data)).toBe(sha256(readDoc(root, record.file)));
+      await expect(
+        docmesh.clients.metadata.getDocumentContent({
+          name: "documents/00000000-0000-4000-8000-000000000000",
+        }),
+      ).rejects.toMatchObject({ code: Code.NotFound });
+      await expect(
+        docmesh.clients.metadata.getDocumentContent({ name: "documents/x" }),
+      ).rejects.toMatchObject({
+        code: Code.InvalidArgument,
+      });
+    });
+
     it("deletes the document, its index entries and its original", async () => {
       const name = names[3] as string;
       await docmesh.clients.metadata.deleteDocument({ name });
@@ -154,6 +174,9 @@ export function metadataSuite(mode: Mode) {
       const { results } = await docmesh.clients.search.searchDocuments({ query: "invoice", pageSize: 100 });
       expect(results.map((r) => r.document?.name)).not.toContain(name);
       expect(await docmesh.running.platform.blobs.stat(`originals/${name.split("/")[1]}`)).toBeUndefined();
+      await expect(docmesh.clients.metadata.getDocumentContent({ name })).rejects.toMatchObject({
+        code: Code.NotFound,
+      });
       await expect(docmesh.clients.metadata.deleteDocument({ name })).rejects.toMatchObject({
         code: Code.NotFound,
       });

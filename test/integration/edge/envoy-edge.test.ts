@@ -196,6 +196,12 @@ describe("REST through Envoy (grpc_json_transcoder)", () => {
     expect(got.status).toBe(200);
     expect(((await got.json()) as { document: { name: string } }).document.name).toBe(docA);
 
+    // GetDocumentContent answers with the raw original (google.api.HttpBody), not JSON.
+    const original = await rest(`/v1/${docA}/content`, tokenA);
+    expect(original.status).toBe(200);
+    expect(original.headers.get("content-type")).toBe("text/plain");
+    expect(Buffer.from(await original.arrayBuffer()).toString("base64")).toBe(content);
+
     const listed = await rest("/v1/documents?pageSize=50", tokenA);
     expect(listed.status).toBe(200);
     const list = (await listed.json()) as { documents: { name: string }[]; totalSize: string };
@@ -304,6 +310,7 @@ describe("authentication at the edge", () => {
 describe("tenant isolation through the edge", () => {
   it("tenant B's token cannot get, list or search tenant A's document", async () => {
     expect((await rest(`/v1/${docA}`, tokenB)).status).toBe(404);
+    expect((await rest(`/v1/${docA}/content`, tokenB)).status).toBe(404);
     const list = (await (await rest("/v1/documents?pageSize=1000", tokenB)).json()) as {
       documents: unknown[];
     };

@@ -11,6 +11,8 @@ import type { DocumentFilter } from "../../document/v1/filter_pb.ts";
 import { file_docmesh_document_v1_filter } from "../../document/v1/filter_pb.ts";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.ts";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.ts";
+import type { HttpBodySchema } from "../../../google/api/httpbody_pb.ts";
+import { file_google_api_httpbody } from "../../../google/api/httpbody_pb.ts";
 import type { Duration, FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -19,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file docmesh/metadata/v1/metadata_service.proto.
  */
 export const file_docmesh_metadata_v1_metadata_service: GenFile = /*@__PURE__*/
-  fileDesc("Cipkb2NtZXNoL21ldGFkYXRhL3YxL21ldGFkYXRhX3NlcnZpY2UucHJvdG8SE2RvY21lc2gubWV0YWRhdGEudjEidgoSR2V0RG9jdW1lbnRSZXF1ZXN0EmAKBG5hbWUYASABKAlCUuBBArpITHJKMkheZG9jdW1lbnRzL1swLTlhLWZdezh9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezEyfSQiRgoTR2V0RG9jdW1lbnRSZXNwb25zZRIvCghkb2N1bWVudBgBIAEoCzIdLmRvY21lc2guZG9jdW1lbnQudjEuRG9jdW1lbnQiiAEKFExpc3REb2N1bWVudHNSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiACBIzCgZmaWx0ZXIYAyABKAsyIy5kb2NtZXNoLmRvY3VtZW50LnYxLkRvY3VtZW50RmlsdGVyInYKFUxpc3REb2N1bWVudHNSZXNwb25zZRIwCglkb2N1bWVudHMYASADKAsyHS5kb2NtZXNoLmRvY3VtZW50LnYxLkRvY3VtZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgDIu0FChVVcGRhdGVEb2N1bWVudFJlcXVlc3QSYAoEbmFtZRgBIAEoCUJS4EECukhMckoySF5kb2N1bWVudHMvWzAtOWEtZl17OH0tWzAtOWEtZl17NH0tWzAtOWEtZl17NH0tWzAtOWEtZl17NH0tWzAtOWEtZl17MTJ9JBIYCgRldGFnGAIgASgJQgrgQQK6SARyAhABEjkKCGNhdGVnb3J5GAMgASgOMh0uZG9jbWVzaC5kb2N1bWVudC52MS5DYXRlZ29yeUIIukgFggECEAESNAoGZmllbGRzGAQgASgLMiQuZG9jbWVzaC5kb2N1bWVudC52MS5FeHRyYWN0ZWRGaWVsZHMSNwoLdXBkYXRlX21hc2sYBSABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrQga6SAPIAQESZgoGcmVhc29uGAYgASgJQla6SFO6AUsKDXN0cmluZy5ub19udWwSIG11c3Qgbm90IGNvbnRhaW4gYSBOVUwgY2hhcmFjdGVyGhghdGhpcy5jb250YWlucygnXHUwMDAwJylyAxjoBzrFArpIwQIasAEKHHVwZGF0ZV9kb2N1bWVudC5jYXRlZ29yeV9zZXQSUWNhdGVnb3J5IG11c3QgYmUgc2V0IChub3QgQ0FURUdPUllfVU5TUEVDSUZJRUQpIHdoZW4gdXBkYXRlX21hc2sgbmFtZXMgImNhdGVnb3J5Iho9ISgnY2F0ZWdvcnknIGluIHRoaXMudXBkYXRlX21hc2sucGF0aHMpIHx8IHRoaXMuY2F0ZWdvcnkgIT0gMBqLAQoadXBkYXRlX2RvY3VtZW50LmZpZWxkc19zZXQSMmZpZWxkcyBtdXN0IGJlIHNldCB3aGVuIHVwZGF0ZV9tYXNrIG5hbWVzICJmaWVsZHMiGjkhKCdmaWVsZHMnIGluIHRoaXMudXBkYXRlX21hc2sucGF0aHMpIHx8IGhhcyh0aGlzLmZpZWxkcykiSQoWVXBkYXRlRG9jdW1lbnRSZXNwb25zZRIvCghkb2N1bWVudBgBIAEoCzIdLmRvY21lc2guZG9jdW1lbnQudjEuRG9jdW1lbnQihwEKFURlbGV0ZURvY3VtZW50UmVxdWVzdBJgCgRuYW1lGAEgASgJQlLgQQK6SExySjJIXmRvY3VtZW50cy9bMC05YS1mXXs4fS1bMC05YS1mXXs0fS1bMC05YS1mXXs0fS1bMC05YS1mXXs0fS1bMC05YS1mXXsxMn0kEgwKBGV0YWcYAiABKAkiGAoWRGVsZXRlRG9jdW1lbnRSZXNwb25zZSJ8ChhSZXByb2Nlc3NEb2N1bWVudFJlcXVlc3QSYAoEbmFtZRgBIAEoCUJS4EECukhMckoySF5kb2N1bWVudHMvWzAtOWEtZl17OH0tWzAtOWEtZl17NH0tWzAtOWEtZl17NH0tWzAtOWEtZl17NH0tWzAtOWEtZl17MTJ9JCJMChlSZXByb2Nlc3NEb2N1bWVudFJlc3BvbnNlEi8KCGRvY3VtZW50GAEgASgLMh0uZG9jbWVzaC5kb2N1bWVudC52MS5Eb2N1bWVudCK7AQoaTGlzdERvY3VtZW50Q2hhbmdlc1JlcXVlc3QSYAoEbmFtZRgBIAEoCUJS4EECukhMckoySF5kb2N1bWVudHMvWzAtOWEtZl17OH0tWzAtOWEtZl17NH0tWzAtOWEtZl17NH0tWzAtOWEtZl17NH0tWzAtOWEtZl17MTJ9JBIdCglwYWdlX3NpemUYAiABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgDIAEoCUIIukgFcgMYgAgi8AEKDkRvY3VtZW50Q2hhbmdlEg0KBWFjdG9yGAEgASgJEi8KC2NoYW5nZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1jaGFuZ2VkX3BhdGhzGAMgAygJEg4KBnJlYXNvbhgEIAEoCRI4ChFwcmV2aW91c19jYXRlZ29yeRgFIAEoDjIdLmRvY21lc2guZG9jdW1lbnQudjEuQ2F0ZWdvcnkSPQoPcHJldmlvdXNfZmllbGRzGAYgASgLMiQuZG9jbWVzaC5kb2N1bWVudC52MS5FeHRyYWN0ZWRGaWVsZHMibAobTGlzdERvY3VtZW50Q2hhbmdlc1Jlc3BvbnNlEjQKB2NoYW5nZXMYASADKAsyIy5kb2NtZXNoLm1ldGFkYXRhLnYxLkRvY3VtZW50Q2hhbmdlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIRCg9HZXRTdGF0c1JlcXVlc3QiUQoLU3RhdHVzQ291bnQSMwoGc3RhdHVzGAEgASgOMiMuZG9jbWVzaC5kb2N1bWVudC52MS5Eb2N1bWVudFN0YXR1cxINCgVjb3VudBgCIAEoAyJPCg1DYXRlZ29yeUNvdW50Ei8KCGNhdGVnb3J5GAEgASgOMh0uZG9jbWVzaC5kb2N1bWVudC52MS5DYXRlZ29yeRINCgVjb3VudBgCIAEoAyLAAQoMU3RhZ2VMYXRlbmN5EikKBXN0YWdlGAEgASgOMhouZG9jbWVzaC5kb2N1bWVudC52MS5TdGFnZRINCgVjb3VudBgCIAEoAxImCgNwNTAYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SJgoDcDk1GAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEiYKA3A5ORgFIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiLVAQoQR2V0U3RhdHNSZXNwb25zZRIXCg90b3RhbF9kb2N1bWVudHMYASABKAMSMwoJYnlfc3RhdHVzGAIgAygLMiAuZG9jbWVzaC5tZXRhZGF0YS52MS5TdGF0dXNDb3VudBI3CgtieV9jYXRlZ29yeRgDIAMoCzIiLmRvY21lc2gubWV0YWRhdGEudjEuQ2F0ZWdvcnlDb3VudBI6Cg9zdGFnZV9sYXRlbmNpZXMYBCADKAsyIS5kb2NtZXNoLm1ldGFkYXRhLnYxLlN0YWdlTGF0ZW5jeTLsBwoPTWV0YWRhdGFTZXJ2aWNlEoMBCgtHZXREb2N1bWVudBInLmRvY21lc2gubWV0YWRhdGEudjEuR2V0RG9jdW1lbnRSZXF1ZXN0GiguZG9jbWVzaC5tZXRhZGF0YS52MS5HZXREb2N1bWVudFJlc3BvbnNlIiGQAgGC0+STAhgSFi92MS97bmFtZT1kb2N1bWVudHMvKn0SgAEKDUxpc3REb2N1bWVudHMSKS5kb2NtZXNoLm1ldGFkYXRhLnYxLkxpc3REb2N1bWVudHNSZXF1ZXN0GiouZG9jbWVzaC5tZXRhZGF0YS52MS5MaXN0RG9jdW1lbnRzUmVzcG9uc2UiGJACAYLT5JMCDxINL3YxL2RvY3VtZW50cxKMAQoOVXBkYXRlRG9jdW1lbnQSKi5kb2NtZXNoLm1ldGFkYXRhLnYxLlVwZGF0ZURvY3VtZW50UmVxdWVzdBorLmRvY21lc2gubWV0YWRhdGEudjEuVXBkYXRlRG9jdW1lbnRSZXNwb25zZSIhgtPkkwIbOgEqMhYvdjEve25hbWU9ZG9jdW1lbnRzLyp9EokBCg5EZWxldGVEb2N1bWVudBIqLmRvY21lc2gubWV0YWRhdGEudjEuRGVsZXRlRG9jdW1lbnRSZXF1ZXN0GisuZG9jbWVzaC5tZXRhZGF0YS52MS5EZWxldGVEb2N1bWVudFJlc3BvbnNlIh6C0+STAhgqFi92MS97bmFtZT1kb2N1bWVudHMvKn0SnwEKEVJlcHJvY2Vzc0RvY3VtZW50Ei0uZG9jbWVzaC5tZXRhZGF0YS52MS5SZXByb2Nlc3NEb2N1bWVudFJlcXVlc3QaLi5kb2NtZXNoLm1ldGFkYXRhLnYxLlJlcHJvY2Vzc0RvY3VtZW50UmVzcG9uc2UiK4LT5JMCJToBKiIgL3YxL3tuYW1lPWRvY3VtZW50cy8qfTpyZXByb2Nlc3MSowEKE0xpc3REb2N1bWVudENoYW5nZXMSLy5kb2NtZXNoLm1ldGFkYXRhLnYxLkxpc3REb2N1bWVudENoYW5nZXNSZXF1ZXN0GjAuZG9jbWVzaC5tZXRhZGF0YS52MS5MaXN0RG9jdW1lbnRDaGFuZ2VzUmVzcG9uc2UiKZACAYLT5JMCIBIeL3YxL3tuYW1lPWRvY3VtZW50cy8qfS9jaGFuZ2VzEm0KCEdldFN0YXRzEiQuZG9jbWVzaC5tZXRhZGF0YS52MS5HZXRTdGF0c1JlcXVlc3QaJS5kb2NtZXNoLm1ldGFkYXRhLnYxLkdldFN0YXRzUmVzcG9uc2UiFJACAYLT5JMCCxIJL3YxL3N0YXRzYgZwcm90bzM", [file_buf_validate_validate, file_docmesh_document_v1_document, file_docmesh_document_v1_filter, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
+  fileDesc("Cipkb2NtZXNoL21ldGFkYXRhL3YxL21ldGFkYXRhX3NlcnZpY2UucHJvdG8SE2RvY21lc2gubWV0YWRhdGEudjEidgoSR2V0RG9jdW1lbnRSZXF1ZXN0EmAKBG5hbWUYASABKAlCUuBBArpITHJKMkheZG9jdW1lbnRzL1swLTlhLWZdezh9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezEyfSQiRgoTR2V0RG9jdW1lbnRSZXNwb25zZRIvCghkb2N1bWVudBgBIAEoCzIdLmRvY21lc2guZG9jdW1lbnQudjEuRG9jdW1lbnQifQoZR2V0RG9jdW1lbnRDb250ZW50UmVxdWVzdBJgCgRuYW1lGAEgASgJQlLgQQK6SExySjJIXmRvY3VtZW50cy9bMC05YS1mXXs4fS1bMC05YS1mXXs0fS1bMC05YS1mXXs0fS1bMC05YS1mXXs0fS1bMC05YS1mXXsxMn0kIogBChRMaXN0RG9jdW1lbnRzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAgSMwoGZmlsdGVyGAMgASgLMiMuZG9jbWVzaC5kb2N1bWVudC52MS5Eb2N1bWVudEZpbHRlciJ2ChVMaXN0RG9jdW1lbnRzUmVzcG9uc2USMAoJZG9jdW1lbnRzGAEgAygLMh0uZG9jbWVzaC5kb2N1bWVudC52MS5Eb2N1bWVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyLtBQoVVXBkYXRlRG9jdW1lbnRSZXF1ZXN0EmAKBG5hbWUYASABKAlCUuBBArpITHJKMkheZG9jdW1lbnRzL1swLTlhLWZdezh9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezEyfSQSGAoEZXRhZxgCIAEoCUIK4EECukgEcgIQARI5CghjYXRlZ29yeRgDIAEoDjIdLmRvY21lc2guZG9jdW1lbnQudjEuQ2F0ZWdvcnlCCLpIBYIBAhABEjQKBmZpZWxkcxgEIAEoCzIkLmRvY21lc2guZG9jdW1lbnQudjEuRXh0cmFjdGVkRmllbGRzEjcKC3VwZGF0ZV9tYXNrGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza0IGukgDyAEBEmYKBnJlYXNvbhgGIAEoCUJWukhTugFLCg1zdHJpbmcubm9fbnVsEiBtdXN0IG5vdCBjb250YWluIGEgTlVMIGNoYXJhY3RlchoYIXRoaXMuY29udGFpbnMoJ1x1MDAwMCcpcgMY6Ac6xQK6SMECGrABChx1cGRhdGVfZG9jdW1lbnQuY2F0ZWdvcnlfc2V0ElFjYXRlZ29yeSBtdXN0IGJlIHNldCAobm90IENBVEVHT1JZX1VOU1BFQ0lGSUVEKSB3aGVuIHVwZGF0ZV9tYXNrIG5hbWVzICJjYXRlZ29yeSIaPSEoJ2NhdGVnb3J5JyBpbiB0aGlzLnVwZGF0ZV9tYXNrLnBhdGhzKSB8fCB0aGlzLmNhdGVnb3J5ICE9IDAaiwEKGnVwZGF0ZV9kb2N1bWVudC5maWVsZHNfc2V0EjJmaWVsZHMgbXVzdCBiZSBzZXQgd2hlbiB1cGRhdGVfbWFzayBuYW1lcyAiZmllbGRzIho5ISgnZmllbGRzJyBpbiB0aGlzLnVwZGF0ZV9tYXNrLnBhdGhzKSB8fCBoYXModGhpcy5maWVsZHMpIkkKFlVwZGF0ZURvY3VtZW50UmVzcG9uc2USLwoIZG9jdW1lbnQYASABKAsyHS5kb2NtZXNoLmRvY3VtZW50LnYxLkRvY3VtZW50IocBChVEZWxldGVEb2N1bWVudFJlcXVlc3QSYAoEbmFtZRgBIAEoCUJS4EECukhMckoySF5kb2N1bWVudHMvWzAtOWEtZl17OH0tWzAtOWEtZl17NH0tWzAtOWEtZl17NH0tWzAtOWEtZl17NH0tWzAtOWEtZl17MTJ9JBIMCgRldGFnGAIgASgJIhgKFkRlbGV0ZURvY3VtZW50UmVzcG9uc2UifAoYUmVwcm9jZXNzRG9jdW1lbnRSZXF1ZXN0EmAKBG5hbWUYASABKAlCUuBBArpITHJKMkheZG9jdW1lbnRzL1swLTlhLWZdezh9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezEyfSQiTAoZUmVwcm9jZXNzRG9jdW1lbnRSZXNwb25zZRIvCghkb2N1bWVudBgBIAEoCzIdLmRvY21lc2guZG9jdW1lbnQudjEuRG9jdW1lbnQiuwEKGkxpc3REb2N1bWVudENoYW5nZXNSZXF1ZXN0EmAKBG5hbWUYASABKAlCUuBBArpITHJKMkheZG9jdW1lbnRzL1swLTlhLWZdezh9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezR9LVswLTlhLWZdezEyfSQSHQoJcGFnZV9zaXplGAIgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YAyABKAlCCLpIBXIDGIAIIvABCg5Eb2N1bWVudENoYW5nZRINCgVhY3RvchgBIAEoCRIvCgtjaGFuZ2VfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNY2hhbmdlZF9wYXRocxgDIAMoCRIOCgZyZWFzb24YBCABKAkSOAoRcHJldmlvdXNfY2F0ZWdvcnkYBSABKA4yHS5kb2NtZXNoLmRvY3VtZW50LnYxLkNhdGVnb3J5Ej0KD3ByZXZpb3VzX2ZpZWxkcxgGIAEoCzIkLmRvY21lc2guZG9jdW1lbnQudjEuRXh0cmFjdGVkRmllbGRzImwKG0xpc3REb2N1bWVudENoYW5nZXNSZXNwb25zZRI0CgdjaGFuZ2VzGAEgAygLMiMuZG9jbWVzaC5tZXRhZGF0YS52MS5Eb2N1bWVudENoYW5nZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiEQoPR2V0U3RhdHNSZXF1ZXN0IlEKC1N0YXR1c0NvdW50EjMKBnN0YXR1cxgBIAEoDjIjLmRvY21lc2guZG9jdW1lbnQudjEuRG9jdW1lbnRTdGF0dXMSDQoFY291bnQYAiABKAMiTwoNQ2F0ZWdvcnlDb3VudBIvCghjYXRlZ29yeRgBIAEoDjIdLmRvY21lc2guZG9jdW1lbnQudjEuQ2F0ZWdvcnkSDQoFY291bnQYAiABKAMiwAEKDFN0YWdlTGF0ZW5jeRIpCgVzdGFnZRgBIAEoDjIaLmRvY21lc2guZG9jdW1lbnQudjEuU3RhZ2USDQoFY291bnQYAiABKAMSJgoDcDUwGAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEiYKA3A5NRgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhImCgNwOTkYBSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24i1QEKEEdldFN0YXRzUmVzcG9uc2USFwoPdG90YWxfZG9jdW1lbnRzGAEgASgDEjMKCWJ5X3N0YXR1cxgCIAMoCzIgLmRvY21lc2gubWV0YWRhdGEudjEuU3RhdHVzQ291bnQSNwoLYnlfY2F0ZWdvcnkYAyADKAsyIi5kb2NtZXNoLm1ldGFkYXRhLnYxLkNhdGVnb3J5Q291bnQSOgoPc3RhZ2VfbGF0ZW5jaWVzGAQgAygLMiEuZG9jbWVzaC5tZXRhZGF0YS52MS5TdGFnZUxhdGVuY3ky9AgKD01ldGFkYXRhU2VydmljZRKDAQoLR2V0RG9jdW1lbnQSJy5kb2NtZXNoLm1ldGFkYXRhLnYxLkdldERvY3VtZW50UmVxdWVzdBooLmRvY21lc2gubWV0YWRhdGEudjEuR2V0RG9jdW1lbnRSZXNwb25zZSIhkAIBgtPkkwIYEhYvdjEve25hbWU9ZG9jdW1lbnRzLyp9EoUBChJHZXREb2N1bWVudENvbnRlbnQSLi5kb2NtZXNoLm1ldGFkYXRhLnYxLkdldERvY3VtZW50Q29udGVudFJlcXVlc3QaFC5nb29nbGUuYXBpLkh0dHBCb2R5IimQAgGC0+STAiASHi92MS97bmFtZT1kb2N1bWVudHMvKn0vY29udGVudBKAAQoNTGlzdERvY3VtZW50cxIpLmRvY21lc2gubWV0YWRhdGEudjEuTGlzdERvY3VtZW50c1JlcXVlc3QaKi5kb2NtZXNoLm1ldGFkYXRhLnYxLkxpc3REb2N1bWVudHNSZXNwb25zZSIYkAIBgtPkkwIPEg0vdjEvZG9jdW1lbnRzEowBCg5VcGRhdGVEb2N1bWVudBIqLmRvY21lc2gubWV0YWRhdGEudjEuVXBkYXRlRG9jdW1lbnRSZXF1ZXN0GisuZG9jbWVzaC5tZXRhZGF0YS52MS5VcGRhdGVEb2N1bWVudFJlc3BvbnNlIiGC0+STAhs6ASoyFi92MS97bmFtZT1kb2N1bWVudHMvKn0SiQEKDkRlbGV0ZURvY3VtZW50EiouZG9jbWVzaC5tZXRhZGF0YS52MS5EZWxldGVEb2N1bWVudFJlcXVlc3QaKy5kb2NtZXNoLm1ldGFkYXRhLnYxLkRlbGV0ZURvY3VtZW50UmVzcG9uc2UiHoLT5JMCGCoWL3YxL3tuYW1lPWRvY3VtZW50cy8qfRKfAQoRUmVwcm9jZXNzRG9jdW1lbnQSLS5kb2NtZXNoLm1ldGFkYXRhLnYxLlJlcHJvY2Vzc0RvY3VtZW50UmVxdWVzdBouLmRvY21lc2gubWV0YWRhdGEudjEuUmVwcm9jZXNzRG9jdW1lbnRSZXNwb25zZSIrgtPkkwIlOgEqIiAvdjEve25hbWU9ZG9jdW1lbnRzLyp9OnJlcHJvY2VzcxKjAQoTTGlzdERvY3VtZW50Q2hhbmdlcxIvLmRvY21lc2gubWV0YWRhdGEudjEuTGlzdERvY3VtZW50Q2hhbmdlc1JlcXVlc3QaMC5kb2NtZXNoLm1ldGFkYXRhLnYxLkxpc3REb2N1bWVudENoYW5nZXNSZXNwb25zZSIpkAIBgtPkkwIgEh4vdjEve25hbWU9ZG9jdW1lbnRzLyp9L2NoYW5nZXMSbQoIR2V0U3RhdHMSJC5kb2NtZXNoLm1ldGFkYXRhLnYxLkdldFN0YXRzUmVxdWVzdBolLmRvY21lc2gubWV0YWRhdGEudjEuR2V0U3RhdHNSZXNwb25zZSIUkAIBgtPkkwILEgkvdjEvc3RhdHNiBnByb3RvMw", [file_buf_validate_validate, file_docmesh_document_v1_document, file_docmesh_document_v1_filter, file_google_api_annotations, file_google_api_field_behavior, file_google_api_httpbody, file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message docmesh.metadata.v1.GetDocumentRequest
@@ -56,6 +58,23 @@ export const GetDocumentResponseSchema: GenMessage<GetDocumentResponse> = /*@__P
   messageDesc(file_docmesh_metadata_v1_metadata_service, 1);
 
 /**
+ * @generated from message docmesh.metadata.v1.GetDocumentContentRequest
+ */
+export type GetDocumentContentRequest = Message<"docmesh.metadata.v1.GetDocumentContentRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message docmesh.metadata.v1.GetDocumentContentRequest.
+ * Use `create(GetDocumentContentRequestSchema)` to create a new message.
+ */
+export const GetDocumentContentRequestSchema: GenMessage<GetDocumentContentRequest> = /*@__PURE__*/
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 2);
+
+/**
  * @generated from message docmesh.metadata.v1.ListDocumentsRequest
  */
 export type ListDocumentsRequest = Message<"docmesh.metadata.v1.ListDocumentsRequest"> & {
@@ -84,7 +103,7 @@ export type ListDocumentsRequest = Message<"docmesh.metadata.v1.ListDocumentsReq
  * Use `create(ListDocumentsRequestSchema)` to create a new message.
  */
 export const ListDocumentsRequestSchema: GenMessage<ListDocumentsRequest> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 2);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 3);
 
 /**
  * @generated from message docmesh.metadata.v1.ListDocumentsResponse
@@ -115,7 +134,7 @@ export type ListDocumentsResponse = Message<"docmesh.metadata.v1.ListDocumentsRe
  * Use `create(ListDocumentsResponseSchema)` to create a new message.
  */
 export const ListDocumentsResponseSchema: GenMessage<ListDocumentsResponse> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 3);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 4);
 
 /**
  * @generated from message docmesh.metadata.v1.UpdateDocumentRequest
@@ -167,7 +186,7 @@ export type UpdateDocumentRequest = Message<"docmesh.metadata.v1.UpdateDocumentR
  * Use `create(UpdateDocumentRequestSchema)` to create a new message.
  */
 export const UpdateDocumentRequestSchema: GenMessage<UpdateDocumentRequest> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 4);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 5);
 
 /**
  * @generated from message docmesh.metadata.v1.UpdateDocumentResponse
@@ -184,7 +203,7 @@ export type UpdateDocumentResponse = Message<"docmesh.metadata.v1.UpdateDocument
  * Use `create(UpdateDocumentResponseSchema)` to create a new message.
  */
 export const UpdateDocumentResponseSchema: GenMessage<UpdateDocumentResponse> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 5);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 6);
 
 /**
  * @generated from message docmesh.metadata.v1.DeleteDocumentRequest
@@ -208,7 +227,7 @@ export type DeleteDocumentRequest = Message<"docmesh.metadata.v1.DeleteDocumentR
  * Use `create(DeleteDocumentRequestSchema)` to create a new message.
  */
 export const DeleteDocumentRequestSchema: GenMessage<DeleteDocumentRequest> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 6);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 7);
 
 /**
  * @generated from message docmesh.metadata.v1.DeleteDocumentResponse
@@ -221,7 +240,7 @@ export type DeleteDocumentResponse = Message<"docmesh.metadata.v1.DeleteDocument
  * Use `create(DeleteDocumentResponseSchema)` to create a new message.
  */
 export const DeleteDocumentResponseSchema: GenMessage<DeleteDocumentResponse> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 7);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 8);
 
 /**
  * @generated from message docmesh.metadata.v1.ReprocessDocumentRequest
@@ -238,7 +257,7 @@ export type ReprocessDocumentRequest = Message<"docmesh.metadata.v1.ReprocessDoc
  * Use `create(ReprocessDocumentRequestSchema)` to create a new message.
  */
 export const ReprocessDocumentRequestSchema: GenMessage<ReprocessDocumentRequest> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 8);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 9);
 
 /**
  * @generated from message docmesh.metadata.v1.ReprocessDocumentResponse
@@ -255,7 +274,7 @@ export type ReprocessDocumentResponse = Message<"docmesh.metadata.v1.ReprocessDo
  * Use `create(ReprocessDocumentResponseSchema)` to create a new message.
  */
 export const ReprocessDocumentResponseSchema: GenMessage<ReprocessDocumentResponse> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 9);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 10);
 
 /**
  * @generated from message docmesh.metadata.v1.ListDocumentChangesRequest
@@ -282,7 +301,7 @@ export type ListDocumentChangesRequest = Message<"docmesh.metadata.v1.ListDocume
  * Use `create(ListDocumentChangesRequestSchema)` to create a new message.
  */
 export const ListDocumentChangesRequestSchema: GenMessage<ListDocumentChangesRequest> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 10);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 11);
 
 /**
  * One human correction.
@@ -326,7 +345,7 @@ export type DocumentChange = Message<"docmesh.metadata.v1.DocumentChange"> & {
  * Use `create(DocumentChangeSchema)` to create a new message.
  */
 export const DocumentChangeSchema: GenMessage<DocumentChange> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 11);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 12);
 
 /**
  * @generated from message docmesh.metadata.v1.ListDocumentChangesResponse
@@ -348,7 +367,7 @@ export type ListDocumentChangesResponse = Message<"docmesh.metadata.v1.ListDocum
  * Use `create(ListDocumentChangesResponseSchema)` to create a new message.
  */
 export const ListDocumentChangesResponseSchema: GenMessage<ListDocumentChangesResponse> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 12);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 13);
 
 /**
  * @generated from message docmesh.metadata.v1.GetStatsRequest
@@ -361,7 +380,7 @@ export type GetStatsRequest = Message<"docmesh.metadata.v1.GetStatsRequest"> & {
  * Use `create(GetStatsRequestSchema)` to create a new message.
  */
 export const GetStatsRequestSchema: GenMessage<GetStatsRequest> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 13);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 14);
 
 /**
  * @generated from message docmesh.metadata.v1.StatusCount
@@ -383,7 +402,7 @@ export type StatusCount = Message<"docmesh.metadata.v1.StatusCount"> & {
  * Use `create(StatusCountSchema)` to create a new message.
  */
 export const StatusCountSchema: GenMessage<StatusCount> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 14);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 15);
 
 /**
  * @generated from message docmesh.metadata.v1.CategoryCount
@@ -405,7 +424,7 @@ export type CategoryCount = Message<"docmesh.metadata.v1.CategoryCount"> & {
  * Use `create(CategoryCountSchema)` to create a new message.
  */
 export const CategoryCountSchema: GenMessage<CategoryCount> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 15);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 16);
 
 /**
  * Latency percentiles of one stage over the tenant's documents.
@@ -444,7 +463,7 @@ export type StageLatency = Message<"docmesh.metadata.v1.StageLatency"> & {
  * Use `create(StageLatencySchema)` to create a new message.
  */
 export const StageLatencySchema: GenMessage<StageLatency> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 16);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 17);
 
 /**
  * @generated from message docmesh.metadata.v1.GetStatsResponse
@@ -476,7 +495,7 @@ export type GetStatsResponse = Message<"docmesh.metadata.v1.GetStatsResponse"> &
  * Use `create(GetStatsResponseSchema)` to create a new message.
  */
 export const GetStatsResponseSchema: GenMessage<GetStatsResponse> = /*@__PURE__*/
-  messageDesc(file_docmesh_metadata_v1_metadata_service, 17);
+  messageDesc(file_docmesh_metadata_v1_metadata_service, 18);
 
 /**
  * Reads and corrects document metadata. Every call is scoped to the caller's tenant.
@@ -493,6 +512,20 @@ export const MetadataService: GenService<{
     methodKind: "unary";
     input: typeof GetDocumentRequestSchema;
     output: typeof GetDocumentResponseSchema;
+  },
+  /**
+   * Returns the original's bytes as uploaded, with its media type as content_type (over REST:
+   * the raw bytes with that Content-Type). NOT_FOUND when the document does not exist for this
+   * tenant; RESOURCE_EXHAUSTED for originals over 64 MiB, which one response cannot carry.
+   * HttpBody (not a response message) is what makes the REST route answer with raw bytes.
+   * buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+   *
+   * @generated from rpc docmesh.metadata.v1.MetadataService.GetDocumentContent
+   */
+  getDocumentContent: {
+    methodKind: "unary";
+    input: typeof GetDocumentContentRequestSchema;
+    output: typeof HttpBodySchema;
   },
   /**
    * Lists documents, newest first, with AIP-158 pagination.

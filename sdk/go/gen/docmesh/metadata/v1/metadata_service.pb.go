@@ -9,7 +9,7 @@ package metadatav1
 import (
 	_ "docmesh.local/sdk/go/gen/buf/validate"
 	v1 "docmesh.local/sdk/go/gen/docmesh/document/v1"
-	_ "docmesh.local/sdk/go/gen/google/api"
+	api "docmesh.local/sdk/go/gen/google/api"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	durationpb "google.golang.org/protobuf/types/known/durationpb"
@@ -115,6 +115,50 @@ func (x *GetDocumentResponse) GetDocument() *v1.Document {
 	return nil
 }
 
+type GetDocumentContentRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDocumentContentRequest) Reset() {
+	*x = GetDocumentContentRequest{}
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDocumentContentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDocumentContentRequest) ProtoMessage() {}
+
+func (x *GetDocumentContentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDocumentContentRequest.ProtoReflect.Descriptor instead.
+func (*GetDocumentContentRequest) Descriptor() ([]byte, []int) {
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *GetDocumentContentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 type ListDocumentsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// At most 1000; 0 means the default of 50.
@@ -128,7 +172,7 @@ type ListDocumentsRequest struct {
 
 func (x *ListDocumentsRequest) Reset() {
 	*x = ListDocumentsRequest{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[2]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -140,7 +184,7 @@ func (x *ListDocumentsRequest) String() string {
 func (*ListDocumentsRequest) ProtoMessage() {}
 
 func (x *ListDocumentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[2]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -153,7 +197,7 @@ func (x *ListDocumentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDocumentsRequest.ProtoReflect.Descriptor instead.
 func (*ListDocumentsRequest) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{2}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListDocumentsRequest) GetPageSize() int32 {
@@ -190,7 +234,7 @@ type ListDocumentsResponse struct {
 
 func (x *ListDocumentsResponse) Reset() {
 	*x = ListDocumentsResponse{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[3]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -202,7 +246,7 @@ func (x *ListDocumentsResponse) String() string {
 func (*ListDocumentsResponse) ProtoMessage() {}
 
 func (x *ListDocumentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[3]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -215,7 +259,7 @@ func (x *ListDocumentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDocumentsResponse.ProtoReflect.Descriptor instead.
 func (*ListDocumentsResponse) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{3}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ListDocumentsResponse) GetDocuments() []*v1.Document {
@@ -258,7 +302,7 @@ type UpdateDocumentRequest struct {
 
 func (x *UpdateDocumentRequest) Reset() {
 	*x = UpdateDocumentRequest{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[4]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -270,7 +314,7 @@ func (x *UpdateDocumentRequest) String() string {
 func (*UpdateDocumentRequest) ProtoMessage() {}
 
 func (x *UpdateDocumentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[4]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -283,7 +327,7 @@ func (x *UpdateDocumentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateDocumentRequest.ProtoReflect.Descriptor instead.
 func (*UpdateDocumentRequest) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{4}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *UpdateDocumentRequest) GetName() string {
@@ -337,7 +381,7 @@ type UpdateDocumentResponse struct {
 
 func (x *UpdateDocumentResponse) Reset() {
 	*x = UpdateDocumentResponse{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[5]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -349,7 +393,7 @@ func (x *UpdateDocumentResponse) String() string {
 func (*UpdateDocumentResponse) ProtoMessage() {}
 
 func (x *UpdateDocumentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[5]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -362,7 +406,7 @@ func (x *UpdateDocumentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateDocumentResponse.ProtoReflect.Descriptor instead.
 func (*UpdateDocumentResponse) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{5}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *UpdateDocumentResponse) GetDocument() *v1.Document {
@@ -383,7 +427,7 @@ type DeleteDocumentRequest struct {
 
 func (x *DeleteDocumentRequest) Reset() {
 	*x = DeleteDocumentRequest{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[6]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -395,7 +439,7 @@ func (x *DeleteDocumentRequest) String() string {
 func (*DeleteDocumentRequest) ProtoMessage() {}
 
 func (x *DeleteDocumentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[6]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -408,7 +452,7 @@ func (x *DeleteDocumentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteDocumentRequest.ProtoReflect.Descriptor instead.
 func (*DeleteDocumentRequest) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{6}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *DeleteDocumentRequest) GetName() string {
@@ -433,7 +477,7 @@ type DeleteDocumentResponse struct {
 
 func (x *DeleteDocumentResponse) Reset() {
 	*x = DeleteDocumentResponse{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[7]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -445,7 +489,7 @@ func (x *DeleteDocumentResponse) String() string {
 func (*DeleteDocumentResponse) ProtoMessage() {}
 
 func (x *DeleteDocumentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[7]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -458,7 +502,7 @@ func (x *DeleteDocumentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteDocumentResponse.ProtoReflect.Descriptor instead.
 func (*DeleteDocumentResponse) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{7}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{8}
 }
 
 type ReprocessDocumentRequest struct {
@@ -470,7 +514,7 @@ type ReprocessDocumentRequest struct {
 
 func (x *ReprocessDocumentRequest) Reset() {
 	*x = ReprocessDocumentRequest{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[8]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -482,7 +526,7 @@ func (x *ReprocessDocumentRequest) String() string {
 func (*ReprocessDocumentRequest) ProtoMessage() {}
 
 func (x *ReprocessDocumentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[8]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -495,7 +539,7 @@ func (x *ReprocessDocumentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReprocessDocumentRequest.ProtoReflect.Descriptor instead.
 func (*ReprocessDocumentRequest) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{8}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ReprocessDocumentRequest) GetName() string {
@@ -514,7 +558,7 @@ type ReprocessDocumentResponse struct {
 
 func (x *ReprocessDocumentResponse) Reset() {
 	*x = ReprocessDocumentResponse{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[9]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -526,7 +570,7 @@ func (x *ReprocessDocumentResponse) String() string {
 func (*ReprocessDocumentResponse) ProtoMessage() {}
 
 func (x *ReprocessDocumentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[9]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -539,7 +583,7 @@ func (x *ReprocessDocumentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReprocessDocumentResponse.ProtoReflect.Descriptor instead.
 func (*ReprocessDocumentResponse) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{9}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ReprocessDocumentResponse) GetDocument() *v1.Document {
@@ -560,7 +604,7 @@ type ListDocumentChangesRequest struct {
 
 func (x *ListDocumentChangesRequest) Reset() {
 	*x = ListDocumentChangesRequest{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[10]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -572,7 +616,7 @@ func (x *ListDocumentChangesRequest) String() string {
 func (*ListDocumentChangesRequest) ProtoMessage() {}
 
 func (x *ListDocumentChangesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[10]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -585,7 +629,7 @@ func (x *ListDocumentChangesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDocumentChangesRequest.ProtoReflect.Descriptor instead.
 func (*ListDocumentChangesRequest) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{10}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListDocumentChangesRequest) GetName() string {
@@ -624,7 +668,7 @@ type DocumentChange struct {
 
 func (x *DocumentChange) Reset() {
 	*x = DocumentChange{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[11]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -636,7 +680,7 @@ func (x *DocumentChange) String() string {
 func (*DocumentChange) ProtoMessage() {}
 
 func (x *DocumentChange) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[11]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -649,7 +693,7 @@ func (x *DocumentChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DocumentChange.ProtoReflect.Descriptor instead.
 func (*DocumentChange) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{11}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DocumentChange) GetActor() string {
@@ -704,7 +748,7 @@ type ListDocumentChangesResponse struct {
 
 func (x *ListDocumentChangesResponse) Reset() {
 	*x = ListDocumentChangesResponse{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[12]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -716,7 +760,7 @@ func (x *ListDocumentChangesResponse) String() string {
 func (*ListDocumentChangesResponse) ProtoMessage() {}
 
 func (x *ListDocumentChangesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[12]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -729,7 +773,7 @@ func (x *ListDocumentChangesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDocumentChangesResponse.ProtoReflect.Descriptor instead.
 func (*ListDocumentChangesResponse) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{12}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListDocumentChangesResponse) GetChanges() []*DocumentChange {
@@ -754,7 +798,7 @@ type GetStatsRequest struct {
 
 func (x *GetStatsRequest) Reset() {
 	*x = GetStatsRequest{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[13]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -766,7 +810,7 @@ func (x *GetStatsRequest) String() string {
 func (*GetStatsRequest) ProtoMessage() {}
 
 func (x *GetStatsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[13]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -779,7 +823,7 @@ func (x *GetStatsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStatsRequest.ProtoReflect.Descriptor instead.
 func (*GetStatsRequest) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{13}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{14}
 }
 
 type StatusCount struct {
@@ -792,7 +836,7 @@ type StatusCount struct {
 
 func (x *StatusCount) Reset() {
 	*x = StatusCount{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[14]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -804,7 +848,7 @@ func (x *StatusCount) String() string {
 func (*StatusCount) ProtoMessage() {}
 
 func (x *StatusCount) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[14]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -817,7 +861,7 @@ func (x *StatusCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatusCount.ProtoReflect.Descriptor instead.
 func (*StatusCount) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{14}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *StatusCount) GetStatus() v1.DocumentStatus {
@@ -844,7 +888,7 @@ type CategoryCount struct {
 
 func (x *CategoryCount) Reset() {
 	*x = CategoryCount{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[15]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -856,7 +900,7 @@ func (x *CategoryCount) String() string {
 func (*CategoryCount) ProtoMessage() {}
 
 func (x *CategoryCount) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[15]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -869,7 +913,7 @@ func (x *CategoryCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CategoryCount.ProtoReflect.Descriptor instead.
 func (*CategoryCount) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{15}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CategoryCount) GetCategory() v1.Category {
@@ -900,7 +944,7 @@ type StageLatency struct {
 
 func (x *StageLatency) Reset() {
 	*x = StageLatency{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[16]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -912,7 +956,7 @@ func (x *StageLatency) String() string {
 func (*StageLatency) ProtoMessage() {}
 
 func (x *StageLatency) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[16]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -925,7 +969,7 @@ func (x *StageLatency) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageLatency.ProtoReflect.Descriptor instead.
 func (*StageLatency) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{16}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *StageLatency) GetStage() v1.Stage {
@@ -975,7 +1019,7 @@ type GetStatsResponse struct {
 
 func (x *GetStatsResponse) Reset() {
 	*x = GetStatsResponse{}
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[17]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -987,7 +1031,7 @@ func (x *GetStatsResponse) String() string {
 func (*GetStatsResponse) ProtoMessage() {}
 
 func (x *GetStatsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[17]
+	mi := &file_docmesh_metadata_v1_metadata_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1000,7 +1044,7 @@ func (x *GetStatsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStatsResponse.ProtoReflect.Descriptor instead.
 func (*GetStatsResponse) Descriptor() ([]byte, []int) {
-	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{17}
+	return file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetStatsResponse) GetTotalDocuments() int64 {
@@ -1035,11 +1079,13 @@ var File_docmesh_metadata_v1_metadata_service_proto protoreflect.FileDescriptor
 
 const file_docmesh_metadata_v1_metadata_service_proto_rawDesc = "" +
 	"\n" +
-	"*docmesh/metadata/v1/metadata_service.proto\x12\x13docmesh.metadata.v1\x1a\x1bbuf/validate/validate.proto\x1a\"docmesh/document/v1/document.proto\x1a docmesh/document/v1/filter.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"|\n" +
+	"*docmesh/metadata/v1/metadata_service.proto\x12\x13docmesh.metadata.v1\x1a\x1bbuf/validate/validate.proto\x1a\"docmesh/document/v1/document.proto\x1a docmesh/document/v1/filter.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"|\n" +
 	"\x12GetDocumentRequest\x12f\n" +
 	"\x04name\x18\x01 \x01(\tBR\xe0A\x02\xbaHLrJ2H^documents/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$R\x04name\"P\n" +
 	"\x13GetDocumentResponse\x129\n" +
-	"\bdocument\x18\x01 \x01(\v2\x1d.docmesh.document.v1.DocumentR\bdocument\"\xa5\x01\n" +
+	"\bdocument\x18\x01 \x01(\v2\x1d.docmesh.document.v1.DocumentR\bdocument\"\x83\x01\n" +
+	"\x19GetDocumentContentRequest\x12f\n" +
+	"\x04name\x18\x01 \x01(\tBR\xe0A\x02\xbaHLrJ2H^documents/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$R\x04name\"\xa5\x01\n" +
 	"\x14ListDocumentsRequest\x12'\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
@@ -1108,9 +1154,10 @@ const file_docmesh_metadata_v1_metadata_service_proto_rawDesc = "" +
 	"\tby_status\x18\x02 \x03(\v2 .docmesh.metadata.v1.StatusCountR\bbyStatus\x12C\n" +
 	"\vby_category\x18\x03 \x03(\v2\".docmesh.metadata.v1.CategoryCountR\n" +
 	"byCategory\x12J\n" +
-	"\x0fstage_latencies\x18\x04 \x03(\v2!.docmesh.metadata.v1.StageLatencyR\x0estageLatencies2\xec\a\n" +
+	"\x0fstage_latencies\x18\x04 \x03(\v2!.docmesh.metadata.v1.StageLatencyR\x0estageLatencies2\xf4\b\n" +
 	"\x0fMetadataService\x12\x83\x01\n" +
-	"\vGetDocument\x12'.docmesh.metadata.v1.GetDocumentRequest\x1a(.docmesh.metadata.v1.GetDocumentResponse\"!\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=documents/*}\x90\x02\x01\x12\x80\x01\n" +
+	"\vGetDocument\x12'.docmesh.metadata.v1.GetDocumentRequest\x1a(.docmesh.metadata.v1.GetDocumentResponse\"!\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=documents/*}\x90\x02\x01\x12\x85\x01\n" +
+	"\x12GetDocumentContent\x12..docmesh.metadata.v1.GetDocumentContentRequest\x1a\x14.google.api.HttpBody\")\x82\xd3\xe4\x93\x02 \x12\x1e/v1/{name=documents/*}/content\x90\x02\x01\x12\x80\x01\n" +
 	"\rListDocuments\x12).docmesh.metadata.v1.ListDocumentsRequest\x1a*.docmesh.metadata.v1.ListDocumentsResponse\"\x18\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/documents\x90\x02\x01\x12\x8c\x01\n" +
 	"\x0eUpdateDocument\x12*.docmesh.metadata.v1.UpdateDocumentRequest\x1a+.docmesh.metadata.v1.UpdateDocumentResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x01*2\x16/v1/{name=documents/*}\x12\x89\x01\n" +
 	"\x0eDeleteDocument\x12*.docmesh.metadata.v1.DeleteDocumentRequest\x1a+.docmesh.metadata.v1.DeleteDocumentResponse\"\x1e\x82\xd3\xe4\x93\x02\x18*\x16/v1/{name=documents/*}\x12\x9f\x01\n" +
@@ -1131,74 +1178,78 @@ func file_docmesh_metadata_v1_metadata_service_proto_rawDescGZIP() []byte {
 	return file_docmesh_metadata_v1_metadata_service_proto_rawDescData
 }
 
-var file_docmesh_metadata_v1_metadata_service_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_docmesh_metadata_v1_metadata_service_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_docmesh_metadata_v1_metadata_service_proto_goTypes = []any{
 	(*GetDocumentRequest)(nil),          // 0: docmesh.metadata.v1.GetDocumentRequest
 	(*GetDocumentResponse)(nil),         // 1: docmesh.metadata.v1.GetDocumentResponse
-	(*ListDocumentsRequest)(nil),        // 2: docmesh.metadata.v1.ListDocumentsRequest
-	(*ListDocumentsResponse)(nil),       // 3: docmesh.metadata.v1.ListDocumentsResponse
-	(*UpdateDocumentRequest)(nil),       // 4: docmesh.metadata.v1.UpdateDocumentRequest
-	(*UpdateDocumentResponse)(nil),      // 5: docmesh.metadata.v1.UpdateDocumentResponse
-	(*DeleteDocumentRequest)(nil),       // 6: docmesh.metadata.v1.DeleteDocumentRequest
-	(*DeleteDocumentResponse)(nil),      // 7: docmesh.metadata.v1.DeleteDocumentResponse
-	(*ReprocessDocumentRequest)(nil),    // 8: docmesh.metadata.v1.ReprocessDocumentRequest
-	(*ReprocessDocumentResponse)(nil),   // 9: docmesh.metadata.v1.ReprocessDocumentResponse
-	(*ListDocumentChangesRequest)(nil),  // 10: docmesh.metadata.v1.ListDocumentChangesRequest
-	(*DocumentChange)(nil),              // 11: docmesh.metadata.v1.DocumentChange
-	(*ListDocumentChangesResponse)(nil), // 12: docmesh.metadata.v1.ListDocumentChangesResponse
-	(*GetStatsRequest)(nil),             // 13: docmesh.metadata.v1.GetStatsRequest
-	(*StatusCount)(nil),                 // 14: docmesh.metadata.v1.StatusCount
-	(*CategoryCount)(nil),               // 15: docmesh.metadata.v1.CategoryCount
-	(*StageLatency)(nil),                // 16: docmesh.metadata.v1.StageLatency
-	(*GetStatsResponse)(nil),            // 17: docmesh.metadata.v1.GetStatsResponse
-	(*v1.Document)(nil),                 // 18: docmesh.document.v1.Document
-	(*v1.DocumentFilter)(nil),           // 19: docmesh.document.v1.DocumentFilter
-	(v1.Category)(0),                    // 20: docmesh.document.v1.Category
-	(*v1.ExtractedFields)(nil),          // 21: docmesh.document.v1.ExtractedFields
-	(*fieldmaskpb.FieldMask)(nil),       // 22: google.protobuf.FieldMask
-	(*timestamppb.Timestamp)(nil),       // 23: google.protobuf.Timestamp
-	(v1.DocumentStatus)(0),              // 24: docmesh.document.v1.DocumentStatus
-	(v1.Stage)(0),                       // 25: docmesh.document.v1.Stage
-	(*durationpb.Duration)(nil),         // 26: google.protobuf.Duration
+	(*GetDocumentContentRequest)(nil),   // 2: docmesh.metadata.v1.GetDocumentContentRequest
+	(*ListDocumentsRequest)(nil),        // 3: docmesh.metadata.v1.ListDocumentsRequest
+	(*ListDocumentsResponse)(nil),       // 4: docmesh.metadata.v1.ListDocumentsResponse
+	(*UpdateDocumentRequest)(nil),       // 5: docmesh.metadata.v1.UpdateDocumentRequest
+	(*UpdateDocumentResponse)(nil),      // 6: docmesh.metadata.v1.UpdateDocumentResponse
+	(*DeleteDocumentRequest)(nil),       // 7: docmesh.metadata.v1.DeleteDocumentRequest
+	(*DeleteDocumentResponse)(nil),      // 8: docmesh.metadata.v1.DeleteDocumentResponse
+	(*ReprocessDocumentRequest)(nil),    // 9: docmesh.metadata.v1.ReprocessDocumentRequest
+	(*ReprocessDocumentResponse)(nil),   // 10: docmesh.metadata.v1.ReprocessDocumentResponse
+	(*ListDocumentChangesRequest)(nil),  // 11: docmesh.metadata.v1.ListDocumentChangesRequest
+	(*DocumentChange)(nil),              // 12: docmesh.metadata.v1.DocumentChange
+	(*ListDocumentChangesResponse)(nil), // 13: docmesh.metadata.v1.ListDocumentChangesResponse
+	(*GetStatsRequest)(nil),             // 14: docmesh.metadata.v1.GetStatsRequest
+	(*StatusCount)(nil),                 // 15: docmesh.metadata.v1.StatusCount
+	(*CategoryCount)(nil),               // 16: docmesh.metadata.v1.CategoryCount
+	(*StageLatency)(nil),                // 17: docmesh.metadata.v1.StageLatency
+	(*GetStatsResponse)(nil),            // 18: docmesh.metadata.v1.GetStatsResponse
+	(*v1.Document)(nil),                 // 19: docmesh.document.v1.Document
+	(*v1.DocumentFilter)(nil),           // 20: docmesh.document.v1.DocumentFilter
+	(v1.Category)(0),                    // 21: docmesh.document.v1.Category
+	(*v1.ExtractedFields)(nil),          // 22: docmesh.document.v1.ExtractedFields
+	(*fieldmaskpb.FieldMask)(nil),       // 23: google.protobuf.FieldMask
+	(*timestamppb.Timestamp)(nil),       // 24: google.protobuf.Timestamp
+	(v1.DocumentStatus)(0),              // 25: docmesh.document.v1.DocumentStatus
+	(v1.Stage)(0),                       // 26: docmesh.document.v1.Stage
+	(*durationpb.Duration)(nil),         // 27: google.protobuf.Duration
+	(*api.HttpBody)(nil),                // 28: google.api.HttpBody
 }
 var file_docmesh_metadata_v1_metadata_service_proto_depIdxs = []int32{
-	18, // 0: docmesh.metadata.v1.GetDocumentResponse.document:type_name -> docmesh.document.v1.Document
-	19, // 1: docmesh.metadata.v1.ListDocumentsRequest.filter:type_name -> docmesh.document.v1.DocumentFilter
-	18, // 2: docmesh.metadata.v1.ListDocumentsResponse.documents:type_name -> docmesh.document.v1.Document
-	20, // 3: docmesh.metadata.v1.UpdateDocumentRequest.category:type_name -> docmesh.document.v1.Category
-	21, // 4: docmesh.metadata.v1.UpdateDocumentRequest.fields:type_name -> docmesh.document.v1.ExtractedFields
-	22, // 5: docmesh.metadata.v1.UpdateDocumentRequest.update_mask:type_name -> google.protobuf.FieldMask
-	18, // 6: docmesh.metadata.v1.UpdateDocumentResponse.document:type_name -> docmesh.document.v1.Document
-	18, // 7: docmesh.metadata.v1.ReprocessDocumentResponse.document:type_name -> docmesh.document.v1.Document
-	23, // 8: docmesh.metadata.v1.DocumentChange.change_time:type_name -> google.protobuf.Timestamp
-	20, // 9: docmesh.metadata.v1.DocumentChange.previous_category:type_name -> docmesh.document.v1.Category
-	21, // 10: docmesh.metadata.v1.DocumentChange.previous_fields:type_name -> docmesh.document.v1.ExtractedFields
-	11, // 11: docmesh.metadata.v1.ListDocumentChangesResponse.changes:type_name -> docmesh.metadata.v1.DocumentChange
-	24, // 12: docmesh.metadata.v1.StatusCount.status:type_name -> docmesh.document.v1.DocumentStatus
-	20, // 13: docmesh.metadata.v1.CategoryCount.category:type_name -> docmesh.document.v1.Category
-	25, // 14: docmesh.metadata.v1.StageLatency.stage:type_name -> docmesh.document.v1.Stage
-	26, // 15: docmesh.metadata.v1.StageLatency.p50:type_name -> google.protobuf.Duration
-	26, // 16: docmesh.metadata.v1.StageLatency.p95:type_name -> google.protobuf.Duration
-	26, // 17: docmesh.metadata.v1.StageLatency.p99:type_name -> google.protobuf.Duration
-	14, // 18: docmesh.metadata.v1.GetStatsResponse.by_status:type_name -> docmesh.metadata.v1.StatusCount
-	15, // 19: docmesh.metadata.v1.GetStatsResponse.by_category:type_name -> docmesh.metadata.v1.CategoryCount
-	16, // 20: docmesh.metadata.v1.GetStatsResponse.stage_latencies:type_name -> docmesh.metadata.v1.StageLatency
+	19, // 0: docmesh.metadata.v1.GetDocumentResponse.document:type_name -> docmesh.document.v1.Document
+	20, // 1: docmesh.metadata.v1.ListDocumentsRequest.filter:type_name -> docmesh.document.v1.DocumentFilter
+	19, // 2: docmesh.metadata.v1.ListDocumentsResponse.documents:type_name -> docmesh.document.v1.Document
+	21, // 3: docmesh.metadata.v1.UpdateDocumentRequest.category:type_name -> docmesh.document.v1.Category
+	22, // 4: docmesh.metadata.v1.UpdateDocumentRequest.fields:type_name -> docmesh.document.v1.ExtractedFields
+	23, // 5: docmesh.metadata.v1.UpdateDocumentRequest.update_mask:type_name -> google.protobuf.FieldMask
+	19, // 6: docmesh.metadata.v1.UpdateDocumentResponse.document:type_name -> docmesh.document.v1.Document
+	19, // 7: docmesh.metadata.v1.ReprocessDocumentResponse.document:type_name -> docmesh.document.v1.Document
+	24, // 8: docmesh.metadata.v1.DocumentChange.change_time:type_name -> google.protobuf.Timestamp
+	21, // 9: docmesh.metadata.v1.DocumentChange.previous_category:type_name -> docmesh.document.v1.Category
+	22, // 10: docmesh.metadata.v1.DocumentChange.previous_fields:type_name -> docmesh.document.v1.ExtractedFields
+	12, // 11: docmesh.metadata.v1.ListDocumentChangesResponse.changes:type_name -> docmesh.metadata.v1.DocumentChange
+	25, // 12: docmesh.metadata.v1.StatusCount.status:type_name -> docmesh.document.v1.DocumentStatus
+	21, // 13: docmesh.metadata.v1.CategoryCount.category:type_name -> docmesh.document.v1.Category
+	26, // 14: docmesh.metadata.v1.StageLatency.stage:type_name -> docmesh.document.v1.Stage
+	27, // 15: docmesh.metadata.v1.StageLatency.p50:type_name -> google.protobuf.Duration
+	27, // 16: docmesh.metadata.v1.StageLatency.p95:type_name -> google.protobuf.Duration
+	27, // 17: docmesh.metadata.v1.StageLatency.p99:type_name -> google.protobuf.Duration
+	15, // 18: docmesh.metadata.v1.GetStatsResponse.by_status:type_name -> docmesh.metadata.v1.StatusCount
+	16, // 19: docmesh.metadata.v1.GetStatsResponse.by_category:type_name -> docmesh.metadata.v1.CategoryCount
+	17, // 20: docmesh.metadata.v1.GetStatsResponse.stage_latencies:type_name -> docmesh.metadata.v1.StageLatency
 	0,  // 21: docmesh.metadata.v1.MetadataService.GetDocument:input_type -> docmesh.metadata.v1.GetDocumentRequest
-	2,  // 22: docmesh.metadata.v1.MetadataService.ListDocuments:input_type -> docmesh.metadata.v1.ListDocumentsRequest
-	4,  // 23: docmesh.metadata.v1.MetadataService.UpdateDocument:input_type -> docmesh.metadata.v1.UpdateDocumentRequest
-	6,  // 24: docmesh.metadata.v1.MetadataService.DeleteDocument:input_type -> docmesh.metadata.v1.DeleteDocumentRequest
-	8,  // 25: docmesh.metadata.v1.MetadataService.ReprocessDocument:input_type -> docmesh.metadata.v1.ReprocessDocumentRequest
-	10, // 26: docmesh.metadata.v1.MetadataService.ListDocumentChanges:input_type -> docmesh.metadata.v1.ListDocumentChangesRequest
-	13, // 27: docmesh.metadata.v1.MetadataService.GetStats:input_type -> docmesh.metadata.v1.GetStatsRequest
-	1,  // 28: docmesh.metadata.v1.MetadataService.GetDocument:output_type -> docmesh.metadata.v1.GetDocumentResponse
-	3,  // 29: docmesh.metadata.v1.MetadataService.ListDocuments:output_type -> docmesh.metadata.v1.ListDocumentsResponse
-	5,  // 30: docmesh.metadata.v1.MetadataService.UpdateDocument:output_type -> docmesh.metadata.v1.UpdateDocumentResponse
-	7,  // 31: docmesh.metadata.v1.MetadataService.DeleteDocument:output_type -> docmesh.metadata.v1.DeleteDocumentResponse
-	9,  // 32: docmesh.metadata.v1.MetadataService.ReprocessDocument:output_type -> docmesh.metadata.v1.ReprocessDocumentResponse
-	12, // 33: docmesh.metadata.v1.MetadataService.ListDocumentChanges:output_type -> docmesh.metadata.v1.ListDocumentChangesResponse
-	17, // 34: docmesh.metadata.v1.MetadataService.GetStats:output_type -> docmesh.metadata.v1.GetStatsResponse
-	28, // [28:35] is the sub-list for method output_type
-	21, // [21:28] is the sub-list for method input_type
+	2,  // 22: docmesh.metadata.v1.MetadataService.GetDocumentContent:input_type -> docmesh.metadata.v1.GetDocumentContentRequest
+	3,  // 23: docmesh.metadata.v1.MetadataService.ListDocuments:input_type -> docmesh.metadata.v1.ListDocumentsRequest
+	5,  // 24: docmesh.metadata.v1.MetadataService.UpdateDocument:input_type -> docmesh.metadata.v1.UpdateDocumentRequest
+	7,  // 25: docmesh.metadata.v1.MetadataService.DeleteDocument:input_type -> docmesh.metadata.v1.DeleteDocumentRequest
+	9,  // 26: docmesh.metadata.v1.MetadataService.ReprocessDocument:input_type -> docmesh.metadata.v1.ReprocessDocumentRequest
+	11, // 27: docmesh.metadata.v1.MetadataService.ListDocumentChanges:input_type -> docmesh.metadata.v1.ListDocumentChangesRequest
+	14, // 28: docmesh.metadata.v1.MetadataService.GetStats:input_type -> docmesh.metadata.v1.GetStatsRequest
+	1,  // 29: docmesh.metadata.v1.MetadataService.GetDocument:output_type -> docmesh.metadata.v1.GetDocumentResponse
+	28, // 30: docmesh.metadata.v1.MetadataService.GetDocumentContent:output_type -> google.api.HttpBody
+	4,  // 31: docmesh.metadata.v1.MetadataService.ListDocuments:output_type -> docmesh.metadata.v1.ListDocumentsResponse
+	6,  // 32: docmesh.metadata.v1.MetadataService.UpdateDocument:output_type -> docmesh.metadata.v1.UpdateDocumentResponse
+	8,  // 33: docmesh.metadata.v1.MetadataService.DeleteDocument:output_type -> docmesh.metadata.v1.DeleteDocumentResponse
+	10, // 34: docmesh.metadata.v1.MetadataService.ReprocessDocument:output_type -> docmesh.metadata.v1.ReprocessDocumentResponse
+	13, // 35: docmesh.metadata.v1.MetadataService.ListDocumentChanges:output_type -> docmesh.metadata.v1.ListDocumentChangesResponse
+	18, // 36: docmesh.metadata.v1.MetadataService.GetStats:output_type -> docmesh.metadata.v1.GetStatsResponse
+	29, // [29:37] is the sub-list for method output_type
+	21, // [21:29] is the sub-list for method input_type
 	21, // [21:21] is the sub-list for extension type_name
 	21, // [21:21] is the sub-list for extension extendee
 	0,  // [0:21] is the sub-list for field type_name
@@ -1215,7 +1266,7 @@ func file_docmesh_metadata_v1_metadata_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_docmesh_metadata_v1_metadata_service_proto_rawDesc), len(file_docmesh_metadata_v1_metadata_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   18,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -8,6 +8,7 @@ import (
 	connect "connectrpc.com/connect"
 	context "context"
 	v1 "docmesh.local/sdk/go/gen/docmesh/metadata/v1"
+	api "docmesh.local/sdk/go/gen/google/api"
 	errors "errors"
 	http "net/http"
 	strings "strings"
@@ -36,6 +37,9 @@ const (
 	// MetadataServiceGetDocumentProcedure is the fully-qualified name of the MetadataService's
 	// GetDocument RPC.
 	MetadataServiceGetDocumentProcedure = "/docmesh.metadata.v1.MetadataService/GetDocument"
+	// MetadataServiceGetDocumentContentProcedure is the fully-qualified name of the MetadataService's
+	// GetDocumentContent RPC.
+	MetadataServiceGetDocumentContentProcedure = "/docmesh.metadata.v1.MetadataService/GetDocumentContent"
 	// MetadataServiceListDocumentsProcedure is the fully-qualified name of the MetadataService's
 	// ListDocuments RPC.
 	MetadataServiceListDocumentsProcedure = "/docmesh.metadata.v1.MetadataService/ListDocuments"
@@ -60,6 +64,12 @@ const (
 type MetadataServiceClient interface {
 	// Returns one document. NOT_FOUND when it does not exist for this tenant.
 	GetDocument(context.Context, *connect.Request[v1.GetDocumentRequest]) (*connect.Response[v1.GetDocumentResponse], error)
+	// Returns the original's bytes as uploaded, with its media type as content_type (over REST:
+	// the raw bytes with that Content-Type). NOT_FOUND when the document does not exist for this
+	// tenant; RESOURCE_EXHAUSTED for originals over 64 MiB, which one response cannot carry.
+	// HttpBody (not a response message) is what makes the REST route answer with raw bytes.
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	GetDocumentContent(context.Context, *connect.Request[v1.GetDocumentContentRequest]) (*connect.Response[api.HttpBody], error)
 	// Lists documents, newest first, with AIP-158 pagination.
 	ListDocuments(context.Context, *connect.Request[v1.ListDocumentsRequest]) (*connect.Response[v1.ListDocumentsResponse], error)
 	// Corrects the category or fields. Guarded by etag: a stale etag is FAILED_PRECONDITION.
@@ -89,6 +99,13 @@ func NewMetadataServiceClient(httpClient connect.HTTPClient, baseURL string, opt
 			httpClient,
 			baseURL+MetadataServiceGetDocumentProcedure,
 			connect.WithSchema(metadataServiceMethods.ByName("GetDocument")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		getDocumentContent: connect.NewClient[v1.GetDocumentContentRequest, api.HttpBody](
+			httpClient,
+			baseURL+MetadataServiceGetDocumentContentProcedure,
+			connect.WithSchema(metadataServiceMethods.ByName("GetDocumentContent")),
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
@@ -137,6 +154,7 @@ func NewMetadataServiceClient(httpClient connect.HTTPClient, baseURL string, opt
 // metadataServiceClient implements MetadataServiceClient.
 type metadataServiceClient struct {
 	getDocument         *connect.Client[v1.GetDocumentRequest, v1.GetDocumentResponse]
+	getDocumentContent  *connect.Client[v1.GetDocumentContentRequest, api.HttpBody]
 	listDocuments       *connect.Client[v1.ListDocumentsRequest, v1.ListDocumentsResponse]
 	updateDocument      *connect.Client[v1.UpdateDocumentRequest, v1.UpdateDocumentResponse]
 	deleteDocument      *connect.Client[v1.DeleteDocumentRequest, v1.DeleteDocumentResponse]
@@ -148,6 +166,11 @@ type metadataServiceClient struct {
 // GetDocument calls docmesh.metadata.v1.MetadataService.GetDocument.
 func (c *metadataServiceClient) GetDocument(ctx context.Context, req *connect.Request[v1.GetDocumentRequest]) (*connect.Response[v1.GetDocumentResponse], error) {
 	return c.getDocument.CallUnary(ctx, req)
+}
+
+// GetDocumentContent calls docmesh.metadata.v1.MetadataService.GetDocumentContent.
+func (c *metadataServiceClient) GetDocumentContent(ctx context.Context, req *connect.Request[v1.GetDocumentContentRequest]) (*connect.Response[api.HttpBody], error) {
+	return c.getDocumentContent.CallUnary(ctx, req)
 }
 
 // ListDocuments calls docmesh.metadata.v1.MetadataService.ListDocuments.
@@ -184,6 +207,12 @@ func (c *metadataServiceClient) GetStats(ctx context.Context, req *connect.Reque
 type MetadataServiceHandler interface {
 	// Returns one document. NOT_FOUND when it does not exist for this tenant.
 	GetDocument(context.Context, *connect.Request[v1.GetDocumentRequest]) (*connect.Response[v1.GetDocumentResponse], error)
+	// Returns the original's bytes as uploaded, with its media type as content_type (over REST:
+	// the raw bytes with that Content-Type). NOT_FOUND when the document does not exist for this
+	// tenant; RESOURCE_EXHAUSTED for originals over 64 MiB, which one response cannot carry.
+	// HttpBody (not a response message) is what makes the REST route answer with raw bytes.
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	GetDocumentContent(context.Context, *connect.Request[v1.GetDocumentContentRequest]) (*connect.Response[api.HttpBody], error)
 	// Lists documents, newest first, with AIP-158 pagination.
 	ListDocuments(context.Context, *connect.Request[v1.ListDocumentsRequest]) (*connect.Response[v1.ListDocumentsResponse], error)
 	// Corrects the category or fields. Guarded by etag: a stale etag is FAILED_PRECONDITION.
@@ -209,6 +238,13 @@ func NewMetadataServiceHandler(svc MetadataServiceHandler, opts ...connect.Handl
 		MetadataServiceGetDocumentProcedure,
 		svc.GetDocument,
 		connect.WithSchema(metadataServiceMethods.ByName("GetDocument")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	metadataServiceGetDocumentContentHandler := connect.NewUnaryHandler(
+		MetadataServiceGetDocumentContentProcedure,
+		svc.GetDocumentContent,
+		connect.WithSchema(metadataServiceMethods.ByName("GetDocumentContent")),
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
@@ -255,6 +291,8 @@ func NewMetadataServiceHandler(svc MetadataServiceHandler, opts ...connect.Handl
 		switch r.URL.Path {
 		case MetadataServiceGetDocumentProcedure:
 			metadataServiceGetDocumentHandler.ServeHTTP(w, r)
+		case MetadataServiceGetDocumentContentProcedure:
+			metadataServiceGetDocumentContentHandler.ServeHTTP(w, r)
 		case MetadataServiceListDocumentsProcedure:
 			metadataServiceListDocumentsHandler.ServeHTTP(w, r)
 		case MetadataServiceUpdateDocumentProcedure:
@@ -278,6 +316,10 @@ type UnimplementedMetadataServiceHandler struct{}
 
 func (UnimplementedMetadataServiceHandler) GetDocument(context.Context, *connect.Request[v1.GetDocumentRequest]) (*connect.Response[v1.GetDocumentResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("docmesh.metadata.v1.MetadataService.GetDocument is not implemented"))
+}
+
+func (UnimplementedMetadataServiceHandler) GetDocumentContent(context.Context, *connect.Request[v1.GetDocumentContentRequest]) (*connect.Response[api.HttpBody], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("docmesh.metadata.v1.MetadataService.GetDocumentContent is not implemented"))
 }
 
 func (UnimplementedMetadataServiceHandler) ListDocuments(context.Context, *connect.Request[v1.ListDocumentsRequest]) (*connect.Response[v1.ListDocumentsResponse], error) {
