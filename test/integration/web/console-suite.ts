@@ -125,7 +125,14 @@ export function consoleSuite(mode: Mode): void {
       reviewedId = page.url().split("#/documents/")[1] ?? "";
       expect(await page.textContent("#doc-status")).toBe("Needs review");
       expect(await page.textContent('#fields-table tr[data-path="invoice.issuer"]')).toContain("Envato");
-      expect(await page.locator(".sheet .box").count()).toBeGreaterThan(0);
+      // The boxes sit on the original's first page, rendered by pdf.js: a canvas with ink on it.
+      await page.waitForFunction(`(() => {
+        const canvas = document.querySelector(".sheet.original canvas");
+        if (!canvas?.width) return false;
+        const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+        return pixels.some((value, i) => i % 4 !== 3 && value < 128);
+      })()`);
+      expect(await page.locator(".sheet.original .box").count()).toBeGreaterThan(0);
       await page.waitForSelector("#history-title + *:not(.loading)");
       await accessible("document");
       await shot("document");

@@ -1,5 +1,6 @@
 // One document: what it is, its extracted fields with confidences, each field's source drawn as a
-// box on its page (from the grounding page + normalised box), the change history, and actions.
+// box on its page (from the grounding page + normalised box) over the rendered original, the
+// change history, and actions.
 
 import type { Document } from "../../../gen/docmesh/document/v1/document_pb.ts";
 import { DocumentStatus } from "../../../gen/docmesh/document/v1/document_pb.ts";
@@ -8,6 +9,16 @@ import { announce, empty, errorMessage, failure, h, loading, replace } from "../
 import { type FieldRow, fieldRows } from "../fields.ts";
 import { bytes, categoryLabel, idOf, percent, statusClass, statusLabel, TERMINAL, when } from "../labels.ts";
 import type { View } from "../main.ts";
+import { drawable, loadOriginal, type Original } from "../original.ts";
+
+/** PDF pages drawn at most: enough for the documents Docmesh reads, bounded for huge ones. */
+const MAX_RENDERED_PAGES = 20;
+/** The original on screen, released (pdf.js worker, blob URL) when the page goes or re-renders. */
+let shown: Original | undefined;
+const release = () => {
+  shown?.close();
+  shown = undefined;
+};
 
 export const documentView: View = (main, _params, id) => {
   const name = `documents/${id}`;
@@ -45,13 +56,22 @@ export const documentView: View = (main, _params, id) => {
     }
   };
   void show();
-  return () => watch.abort();
+  return () => {
+    watch.abort();
+    release();
+  };
 };
 
 function render(main: HTMLElement, document: Document, reload: () => Promise<void>): void {
   const rows = fieldRows(document.fields);
   const reasons = new Map(document.reviewReasons.map((r) => [r.field, r]));
   const pages = pagesWithBoxes(rows, document.pageCount);
+  const source = h(
+    "section",
+    { "aria-labelledby": "source-title", class: "source" },
+    h("h2", { id: "source-title" }, "Where each value was read"),
+    drawable(document.mediaType) ? loading("the original") : outline(pages, rows),
+  );
   const history = h(
     "section",
     { "aria-labelledby": "history-title" },
@@ -122,18 +142,52 @@ function render(main: HTMLElement, document: Document, reload: () => Promise<voi
         document.missingFields.length > 0 &&
           h("p", { class: "hint" }, `Missing: ${document.missingFields.join(", ")}`),
       ),
-      h(
-        "section",
-        { "aria-labelledby": "source-title", class: "source" },
-        h("h2", { id: "source-title" }, "Where each value was read"),
-        pages.length === 0
-          ? empty("No field carries a position on a page (text without layout, or e-invoice XML).")
-          : pages.map((page) => pageSketch(page, rows)),
-      ),
+      source,
     ),
     history,
   );
+  release();
+  if (drawable(document.mediaType)) void showOriginal(source, document, rows, pages);
   void loadHistory(history, document.name);
+}
+
+function outline(pages: number[], rows: FieldRow[]): HTMLElement[] {
+  return pages.length === 0
+    ? [empty("No field carries a position on a page (text without layout, or e-invoice XML).")]
+    : pages.map((page) => pageFigure(page, rows));
+}
+
+/** Replaces the loading state with the original's pages, boxes on top; the outline if it fails. */
+async function showOriginal(section: HTMLElement, doc: Document, rows: FieldRow[], pages: number[]) {
+  const title = section.querySelector("h2") as HTMLElement;
+  try {
+    const original = await loadOriginal(doc.name);
+    if (!section.isConnected) return original.close();
+    shown = original;
+    if (original.kind === "image") {
+      const img = h("img", { src: original.url, alt: `${doc.fileName}, as uploaded` });
+      replace(section, title, pageFigure(1, rows, img));
+      return;
+    }
+    const count = Math.min(original.pageCount, MAX_RENDERED_PAGES);
+    const canvases = Array.from({ length: count }, () => h("canvas", { "aria-hidden": "true" }));
+    replace(
+      section,
+      title,
+      ...canvases.map((canvas, i) => pageFigure(i + 1, rows, canvas)),
+      original.pageCount > count &&
+        h("p", { class: "hint" }, `Pages ${count + 1}–${original.pageCount} not shown.`),
+    );
+    const width = section.clientWidth || 600;
+    for (const [i, canvas] of canvases.entries()) await original.render(i + 1, canvas, width);
+  } catch (error) {
+    replace(
+      section,
+      title,
+      h("p", { class: "hint" }, `The original could not be shown (${errorMessage(error)}).`),
+      ...outline(pages, rows),
+    );
+  }
 }
 
 function fact(term: string, value: Node | string): HTMLElement[] {
@@ -209,17 +263,23 @@ function pagesWithBoxes(rows: FieldRow[], pageCount: number): number[] {
 }
 
 /**
- * A page outline (A4 proportions) with each field's box where it was read. The API serves no
- * original bytes yet, so the boxes are drawn on the page's outline, labelled with the source line.
+ * One page with each field's box where it was read (fractions of the page, origin top-left): over
+ * the rendered original when there is one, else on an outline (A4 proportions) labelled with the
+ * source line.
  */
-function pageSketch(page: number, rows: FieldRow[]): HTMLElement {
+function pageFigure(page: number, rows: FieldRow[], original?: HTMLElement): HTMLElement {
   const onPage = rows.filter((r) => r.grounding?.page === page && r.grounding.boundingBox);
   return h(
     "figure",
     { class: "page" },
     h(
       "div",
-      { class: "sheet", role: "img", "aria-label": `Page ${page} with ${onPage.length} field box(es)` },
+      {
+        class: original ? "sheet original" : "sheet",
+        role: "img",
+        "aria-label": `Page ${page}${original ? " of the original" : ""} with ${onPage.length} field box(es)`,
+      },
+      original,
       onPage.map((row) => {
         const box = row.grounding?.boundingBox;
         if (!box) return null;
