@@ -334,6 +334,22 @@ function routeConfig(options: EnvoyOptions, rpcs: EdgeRpc[]): Yaml {
       [REQUIRE_ROLE_FILTER]: disabledOnRoute(),
     }),
   );
+  // A path that is no RPC: gRPC and gRPC-Web callers get UNIMPLEMENTED (trailers-only), as from the
+  // services; Connect callers read the 404 below as unimplemented too.
+  routes.push({
+    name: "unimplemented",
+    match: { prefix: "/", headers: [{ name: "content-type", string_match: { prefix: "application/grpc" } }] },
+    direct_response: { status: 200 },
+    response_headers_to_add: [
+      {
+        append_action: "OVERWRITE_IF_EXISTS_OR_ADD",
+        header: { key: "content-type", value: "application/grpc" },
+      },
+      { append_action: "OVERWRITE_IF_EXISTS_OR_ADD", header: { key: "grpc-status", value: "12" } },
+      { append_action: "OVERWRITE_IF_EXISTS_OR_ADD", header: { key: "grpc-message", value: "unknown RPC" } },
+    ],
+    typed_per_filter_config: { [REQUIRE_ROLE_FILTER]: disabledOnRoute() },
+  });
   routes.push({
     name: "not_found",
     match: { prefix: "/" },

@@ -44,6 +44,7 @@ interface Replica {
 
 const tenant = `mesh-${randomUUID().slice(0, 8)}`;
 const replicas: Replica[] = [];
+const unexpectedExits: string[] = [];
 let stages: Running | undefined;
 let edge: Edge | undefined;
 
@@ -74,10 +75,18 @@ beforeAll(async () => {
     })),
   );
   replicas.push(...started);
+  // A replica that dies on its own (not killed by this test) is a failure worth naming.
+  for (const { role, port, child } of started) {
+    child.process.once("exit", (code, signal) => {
+      if (signal !== "SIGKILL" && signal !== "SIGTERM")
+        unexpectedExits.push(`${role}:${port} exited ${code ?? signal}`);
+    });
+  }
   stages = await run(
     loadConfig(process.env, { mode: "cluster", port: 0, auth: "jwt", jwks: DEV_JWKS_PATH, parseWorkers: 1 }),
     ["relay", "classifier", "extractor", "indexer"],
   );
+  if (unexpectedExits.length > 0) throw new Error(`replicas died: ${unexpectedExits.join("; ")}`);
   edge = await startEdge(`http://127.0.0.1:${replicas[0]?.port}`, {
     upstreams: replicas.map((r) => `${r.role}=127.0.0.1:${r.port}`),
   });
@@ -177,6 +186,7 @@ describe("the mesh behind Envoy, one process of each service killed under load",
     await load;
     const watched = await Promise.all(watches);
 
+    expect(unexpectedExits).toEqual([]);
     expect(errors).toEqual([]);
     expect(calls.upload).toBeGreaterThan(10);
     expect(calls.search).toBeGreaterThan(10);

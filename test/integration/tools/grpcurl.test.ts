@@ -3,8 +3,9 @@
 // (grpc-status 12) for gRPC and Connect callers alike.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { credentials, Client as GrpcClient } from "@grpc/grpc-js";
+import { credentials, Client as GrpcClient, Metadata } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mintToken } from "../../../gateway/dev-token.ts";
 import { startDocmesh, type TestDocmesh } from "../../support/docmesh.ts";
 import { type Edge, REPO, startEdge } from "../edge/edge.ts";
 
@@ -102,7 +103,7 @@ describe("grpcurl with server reflection", () => {
     expect(alpha.out).toContain("docmesh.search.v1.SearchService");
   });
 
-  it("answers an unknown method with UNIMPLEMENTED on gRPC and Connect", async () => {
+  it("answers an unknown method with UNIMPLEMENTED on gRPC (directly and through Envoy) and Connect", async () => {
     const grpc = await grpcurl(
       "-d",
       "{}",
@@ -111,18 +112,24 @@ describe("grpcurl with server reflection", () => {
     );
     expect(grpc.code).not.toBe(0);
     // Reflection knows the service but not the method; ask the server with raw paths too.
-    const client = new GrpcClient(new URL(docmesh.url).host, credentials.createInsecure());
-    const status = await new Promise<number | undefined>((resolve) =>
-      client.makeUnaryRequest(
-        "/docmesh.search.v1.NoSuchService/Nothing",
-        (b: Buffer) => b,
-        (b: Buffer) => b,
-        Buffer.alloc(0),
-        (error) => resolve(error?.code),
-      ),
-    );
-    client.close();
-    expect(status).toBe(12);
+    const token = await mintToken({ tenant: "grpcurl-test" });
+    for (const url of [docmesh.url, edge.url]) {
+      const client = new GrpcClient(new URL(url).host, credentials.createInsecure());
+      const metadata = new Metadata();
+      metadata.set("authorization", `Bearer ${token}`);
+      const status = await new Promise<number | undefined>((resolve) =>
+        client.makeUnaryRequest(
+          "/docmesh.search.v1.NoSuchService/Nothing",
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.alloc(0),
+          metadata,
+          (error) => resolve(error?.code),
+        ),
+      );
+      client.close();
+      expect(status, url).toBe(12);
+    }
     const raw = await fetch(`${docmesh.url}/docmesh.search.v1.NoSuchService/Nothing`, {
       method: "POST",
       headers: { "content-type": "application/json" },
