@@ -9,14 +9,15 @@
 #   npm run services -- reset [name...]   stop, then wipe the data directories
 #   npm run services -- env               print the env file
 #
-# Services: postgres kafka apicurio minio opensearch envoy (default set), ollama (optional, only when named).
+# Services: postgres kafka apicurio minio opensearch jaeger prometheus envoy (default set), ollama (optional,
+# only when named).
 # Everything lives under ${DOCMESH_CACHE:-$HOME/.cache/docmesh}; ports come from ports.env.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-DEFAULT_SERVICES=(postgres kafka apicurio minio opensearch envoy)
-ALL_SERVICES=(postgres kafka apicurio minio opensearch envoy ollama)
+DEFAULT_SERVICES=(postgres kafka apicurio minio opensearch jaeger prometheus envoy)
+ALL_SERVICES=(postgres kafka apicurio minio opensearch jaeger prometheus envoy ollama)
 
 for s in "${ALL_SERVICES[@]}"; do
   # shellcheck source=/dev/null

@@ -183,6 +183,7 @@ const published: Record<string, string[]> = {
   minio: ["DOCMESH_MINIO_PORT", "DOCMESH_MINIO_CONSOLE_PORT"],
   opensearch: ["DOCMESH_OPENSEARCH_PORT"],
   ollama: ["DOCMESH_OLLAMA_PORT"],
+  prometheus: ["DOCMESH_PROMETHEUS_PORT"],
 };
 
 describe("the YAML subset reader", () => {
@@ -206,6 +207,8 @@ describe("docker-compose.yml agrees with scripts/services", () => {
       "apicurio",
       "minio",
       "opensearch",
+      "jaeger",
+      "prometheus",
       "envoy",
       "ollama",
     ]);
@@ -218,9 +221,13 @@ describe("docker-compose.yml agrees with scripts/services", () => {
       [
         "DOCMESH_DATABASE_URL",
         "DOCMESH_ENVOY_BIN",
+        "DOCMESH_JAEGER_URL",
         "DOCMESH_KAFKA_BROKERS",
         "DOCMESH_OLLAMA_URL",
         "DOCMESH_OPENSEARCH_URL",
+        "DOCMESH_OTLP_ENDPOINT",
+        "DOCMESH_PROMETHEUS_TARGETS_DIR",
+        "DOCMESH_PROMETHEUS_URL",
         "DOCMESH_S3_ACCESS_KEY",
         "DOCMESH_S3_BUCKET",
         "DOCMESH_S3_ENDPOINT",
