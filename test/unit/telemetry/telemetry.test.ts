@@ -9,10 +9,12 @@ import { DocumentEventSchema } from "../../../gen/docmesh/events/v1/document_eve
 import { MetadataService } from "../../../gen/docmesh/metadata/v1/metadata_service_pb.ts";
 import { parseDocument } from "../../../services/parsing/parser.ts";
 import type { BusRecord, HandlerContext } from "../../../services/platform/bus/bus.ts";
+import { loadConfig } from "../../../services/platform/config.ts";
 import { logger } from "../../../services/platform/log.ts";
 import { type RelayedRow, relaySpans } from "../../../services/platform/telemetry/outbox.ts";
 import { telemetryInterceptor } from "../../../services/platform/telemetry/rpc-interceptor.ts";
 import { tracedStage } from "../../../services/platform/telemetry/stage.ts";
+import { telemetryOptions } from "../../../services/platform/telemetry/telemetry.ts";
 import { installTestSdk } from "./sdk.ts";
 
 let sdk: ReturnType<typeof installTestSdk>;
@@ -214,4 +216,27 @@ describe("parse span", () => {
 // propagation is the global W3C one: what the buses inject and extract.
 it("the installed propagator is W3C trace context", () => {
   expect(propagation.fields()).toContain("traceparent");
+});
+
+describe("telemetry settings", () => {
+  it("exports nothing and serves no metrics by default; a port and an endpoint turn them on", () => {
+    const defaults = telemetryOptions(loadConfig({}));
+    expect(defaults).toMatchObject({
+      otlpEndpoint: "",
+      metricsPort: undefined,
+      sampleRatio: 1,
+      serviceName: "docmesh",
+    });
+    const on = telemetryOptions(
+      loadConfig({ DOCMESH_METRICS_PORT: "9464", DOCMESH_OTLP_ENDPOINT: "http://127.0.0.1:59318" }),
+      ["classifier"],
+    );
+    expect(on).toMatchObject({
+      metricsPort: 9464,
+      otlpEndpoint: "http://127.0.0.1:59318",
+      serviceName: "docmesh-classifier",
+    });
+    expect(() => loadConfig({ DOCMESH_METRICS_PORT: "nine" })).toThrow(/DOCMESH_METRICS_PORT/);
+    expect(() => loadConfig({ DOCMESH_TRACE_SAMPLE_RATIO: "2" })).toThrow(/DOCMESH_TRACE_SAMPLE_RATIO/);
+  });
 });
