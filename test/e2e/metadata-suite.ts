@@ -165,6 +165,20 @@ export function metadataSuite(mode: Mode) {
       });
     });
 
+    it("refuses an original too large for one response (only CreateUpload makes those)", async () => {
+      const name = names[3] as string;
+      // Stands in for a large CreateUpload original; this document is deleted next anyway.
+      const tooLarge = new Uint8Array(64 * 1024 * 1024 + 1);
+      await docmesh.running.platform.blobs.put(
+        `originals/${name.split("/")[1]}`,
+        tooLarge,
+        "application/pdf",
+      );
+      await expect(docmesh.clients.metadata.getDocumentContent({ name })).rejects.toMatchObject({
+        code: Code.ResourceExhausted,
+      });
+    });
+
     it("deletes the document, its index entries and its original", async () => {
       const name = names[3] as string;
       await docmesh.clients.metadata.deleteDocument({ name });
