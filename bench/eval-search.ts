@@ -3,7 +3,7 @@
 // the queries (bench/search-cv.ts), with the built-in sentence embedder and its CPU cost per
 // document and per query.
 //
-//   npx tsx bench/eval-search.ts [--engines embedded,opensearch] [--folds 7] [--curve]
+//   npx tsx bench/eval-search.ts [--engines embedded,opensearch] [--folds 7] [--depth 20] [--curve]
 //       [--settings 200x8x64,1000xallx32]   (passage characters × passages embedded × pieces each)
 //
 // What is embedded is a setting (services/indexer/search-chunks.ts): the first N passages of about
@@ -25,6 +25,7 @@ import { parseCorpus } from "./corpus-cache.ts";
 import {
   type Cell,
   crossValidate,
+  crossValidateConvex,
   type Fusion,
   MODES,
   type QueryRun,
@@ -54,8 +55,8 @@ export interface SettingRun {
 }
 
 const TENANT = "eval";
-/** Depth of each list before fusion (the service fuses 100; 20 is plenty for a top 5). */
-const DEPTH = 20;
+/** Depth of each list before fusion (--depth; the service fuses 100; 20 is plenty for a top 5). */
+let DEPTH = 20;
 const CURVE = "1000x400x32,200x4x64,200x8x64,200x16x64,200x64x64";
 
 /** Parsed texts (cached by bench/corpus-cache.ts); a scan with no text falls back to its transcript. */
@@ -131,6 +132,8 @@ export async function runSetting(
         relevant: q.relevant,
         keyword: keyword.map((h) => h.documentId),
         semantic: semantic.map((h) => h.documentId),
+        keywordScores: keyword.map((h) => h.score),
+        semanticScores: semantic.map((h) => h.score),
       });
     }
     return {
@@ -210,6 +213,7 @@ async function main(): Promise<void> {
   };
   const engines = arg("--engines", "embedded").split(",");
   const folds = Number(arg("--folds", "7"));
+  DEPTH = Number(arg("--depth", "20"));
   const specs = argv.includes("--curve") ? CURVE : arg("--settings", planName(EMBEDDING_PLAN));
   const plans = specs.split(",").map(parsePlan);
   const root = resolve(process.env.DOCMESH_CORPUS ?? "../shared/corpus");
@@ -253,6 +257,13 @@ async function main(): Promise<void> {
       printCvTable(
         `### ${engine} ${planName(r.plan)}: ${folds}-fold CV over the queries (fusion fitted per fold, k/weight: ${fusionNames(cv.fusions)})`,
         cv.scores,
+      );
+      console.log(
+        `| hybrid, plain RRF (k = 60, nothing fitted) | ${TYPES.map((t) => cellText(whole(r.runs, "hybrid", t))).join(" | ")} |`,
+      );
+      const convex = crossValidateConvex(r.runs, folds);
+      console.log(
+        `| hybrid, score fusion (the service's; semantic weight per fold: ${convex.weights.join(", ")}) | ${TYPES.map((t) => cellText(convex.scores[t])).join(" | ")} |`,
       );
     }
     if (results.length > 1) {

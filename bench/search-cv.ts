@@ -2,7 +2,7 @@
 // folds, stratified by type; whatever is fitted (the hybrid fusion's semantic weight, and which
 // embedding setting to use) is chosen on the training folds and scored on the held-out one.
 import type { IndexHit } from "../services/platform/index/search-index.ts";
-import { reciprocalRankFusion } from "../services/search/fusion.ts";
+import { reciprocalRankFusion, scoreFusion } from "../services/search/fusion.ts";
 
 export interface QueryRun {
   id: string;
@@ -11,6 +11,9 @@ export interface QueryRun {
   /** Document ids, best first, as each engine query returned them. */
   keyword: string[];
   semantic: string[];
+  /** The engine's scores of those ids, same order (BM25 or ts_rank_cd; (1 + cosine) / 2). */
+  keywordScores?: number[];
+  semanticScores?: number[];
 }
 
 export interface Cell {
@@ -155,4 +158,47 @@ export function crossValidate(candidates: QueryRun[][], k: number): CvResult {
       c.mrr /= c.n;
     }
   return { scores, fusions, chosen };
+}
+
+/** The hybrid ranking of the service's score fusion (services/search/fusion.ts) at weight `weight`. */
+export function convexRanked(q: QueryRun, weight: number): string[] {
+  const scored = (ids: string[], scores: number[] | undefined): IndexHit[] =>
+    ids.map((documentId, i) => ({ documentId, score: scores?.[i] ?? 0, highlights: [] }));
+  return scoreFusion(scored(q.keyword, q.keywordScores), scored(q.semantic, q.semanticScores), weight).map(
+    (h) => h.documentId,
+  );
+}
+
+/** Held-out figures of the score fusion, its semantic weight fitted per fold like `fitFusion`'s. */
+export function crossValidateConvex(
+  runs: QueryRun[],
+  k: number,
+  weights = FUSION_WEIGHTS,
+): { scores: Record<string, Cell>; weights: number[] } {
+  const scores: Record<string, Cell> = {};
+  const chosen: number[] = [];
+  for (const fold of queryFolds(runs, k)) {
+    const train = runs.filter((_, i) => !fold.includes(i));
+    let best = weights[0] as number;
+    let bestScore: [number, number] = [-1, -1];
+    for (const w of weights) {
+      const r = mean(train, (q) => recallAt5(convexRanked(q, w), q.relevant));
+      const m = mean(train, (q) => reciprocalRank(convexRanked(q, w), q.relevant));
+      if (beats([r, m], bestScore)) {
+        best = w;
+        bestScore = [r, m];
+      }
+    }
+    chosen.push(best);
+    for (const i of fold) {
+      const q = runs[i] as QueryRun;
+      const ids = convexRanked(q, best);
+      add(scores, q.type, recallAt5(ids, q.relevant), reciprocalRank(ids, q.relevant));
+    }
+  }
+  for (const c of Object.values(scores)) {
+    c.recall5 /= c.n;
+    c.mrr /= c.n;
+  }
+  return { scores, weights: chosen };
 }

@@ -3,7 +3,7 @@ import type { Document } from "../../gen/docmesh/document/v1/document_pb.ts";
 import type { AiProvider } from "../ai/ai.ts";
 import type { IndexHit, SearchFilter, SearchIndex } from "../platform/index/search-index.ts";
 import type { DocumentStore } from "../platform/store/document-store.ts";
-import { HYBRID_SEMANTIC_WEIGHT, reciprocalRankFusion } from "./fusion.ts";
+import { scoreFusion } from "./fusion.ts";
 
 export type SearchMode = "keyword" | "semantic" | "hybrid";
 
@@ -59,9 +59,7 @@ export class Search {
         return semantic();
       case "hybrid": {
         const [k, s] = await Promise.all([keyword(), semantic()]);
-        // Weights 2(1 − w) and 2w: at w = 0.5 the scores are plain RRF's.
-        const w = HYBRID_SEMANTIC_WEIGHT;
-        return reciprocalRankFusion([k, s], 60, [2 * (1 - w), 2 * w]);
+        return scoreFusion(k, s);
       }
     }
   }
