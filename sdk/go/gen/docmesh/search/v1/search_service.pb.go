@@ -34,7 +34,7 @@ const (
 	SearchMode_SEARCH_MODE_KEYWORD SearchMode = 1
 	// k-nearest neighbours over chunk embeddings.
 	SearchMode_SEARCH_MODE_SEMANTIC SearchMode = 2
-	// Reciprocal-rank fusion of keyword and semantic.
+	// Keyword and semantic combined by their normalised scores.
 	SearchMode_SEARCH_MODE_HYBRID SearchMode = 3
 )
 

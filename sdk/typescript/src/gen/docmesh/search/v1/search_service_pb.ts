@@ -167,7 +167,7 @@ export enum SearchMode {
   SEMANTIC = 2,
 
   /**
-   * Reciprocal-rank fusion of keyword and semantic.
+   * Keyword and semantic combined by their normalised scores.
    *
    * @generated from enum value: SEARCH_MODE_HYBRID = 3;
    */
