@@ -130,7 +130,7 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
         codec,
         CONSUMER_GROUPS.indexer,
         withKick(stage, committed),
-        config.stageConcurrency,
+        config.indexerConcurrency,
         "earliest",
         config.stageReadAhead,
       ),
