@@ -3,7 +3,7 @@
 
 import { context, trace } from "@opentelemetry/api";
 import type { ParsedDocument } from "../../parsing/types.ts";
-import { markFailed } from "./failed-span.ts";
+import { settleSpan } from "./failed-span.ts";
 import { instruments } from "./instruments.ts";
 
 export interface OcrRun {
@@ -21,28 +21,20 @@ export async function tracedParse(
   const span = tracer.startSpan("parse", {
     attributes: { "docmesh.media_type": mediaType, "docmesh.bytes": bytes },
   });
-  const started = performance.now();
-  let outcome = "ok";
-  try {
-    const { doc, ocrRuns } = await context.with(trace.setSpan(context.active(), span), parse);
-    span.setAttributes({ "docmesh.pages": doc.pageCount, "docmesh.ocr": doc.ocr });
-    instruments().pages.add(doc.pageCount, { media_type: mediaType });
-    // OCR ran in the parser thread: its spans are made here, from the times the thread measured.
-    const parent = trace.setSpan(context.active(), span);
-    for (const run of ocrRuns) {
-      tracer.startSpan("ocr", { startTime: run.startMs }, parent).end(run.endMs);
-      instruments().ocrSeconds.add((run.endMs - run.startMs) / 1000);
-    }
-    return doc;
-  } catch (error) {
-    outcome = "error";
-    markFailed(span, error);
-    throw error;
-  } finally {
-    span.end();
-    instruments().parseSeconds.record((performance.now() - started) / 1000, {
-      media_type: mediaType,
-      outcome,
-    });
-  }
+  return settleSpan(
+    span,
+    async () => {
+      const { doc, ocrRuns } = await context.with(trace.setSpan(context.active(), span), parse);
+      span.setAttributes({ "docmesh.pages": doc.pageCount, "docmesh.ocr": doc.ocr });
+      instruments().pages.add(doc.pageCount, { media_type: mediaType });
+      // OCR ran in the parser thread: its spans are made here, from the times the thread measured.
+      const parent = trace.setSpan(context.active(), span);
+      for (const run of ocrRuns) {
+        tracer.startSpan("ocr", { startTime: run.startMs }, parent).end(run.endMs);
+        instruments().ocrSeconds.add((run.endMs - run.startMs) / 1000);
+      }
+      return doc;
+    },
+    (seconds, outcome) => instruments().parseSeconds.record(seconds, { media_type: mediaType, outcome }),
+  );
 }

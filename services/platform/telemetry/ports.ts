@@ -3,7 +3,7 @@
 // platform is opened, so every role and stage gets them without touching the adapters.
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import type { AiProvider, Classification, Extraction } from "../../ai/ai.ts";
-import { markFailed } from "./failed-span.ts";
+import { settleSpan } from "./failed-span.ts";
 import { instruments } from "./instruments.ts";
 
 const tracer = () => trace.getTracer("docmesh.ports");
@@ -16,20 +16,14 @@ async function traced<R>(
   call: (span: Span) => Promise<R>,
 ): Promise<R> {
   const span = tracer().startSpan(`${port}.${operation}`, { kind: SpanKind.CLIENT, attributes });
-  const started = performance.now();
-  let outcome = "ok";
-  try {
-    return await context.with(trace.setSpan(context.active(), span), () => call(span));
-  } catch (error) {
-    outcome = "error";
-    markFailed(span, error);
-    throw error;
-  } finally {
-    span.end();
-    const seconds = (performance.now() - started) / 1000;
-    if (port === "ai") instruments().aiSeconds.record(seconds, { operation, outcome });
-    else instruments().dependencySeconds.record(seconds, { port, operation, outcome });
-  }
+  return settleSpan(
+    span,
+    () => context.with(trace.setSpan(context.active(), span), () => call(span)),
+    (seconds, outcome) => {
+      if (port === "ai") instruments().aiSeconds.record(seconds, { operation, outcome });
+      else instruments().dependencySeconds.record(seconds, { port, operation, outcome });
+    },
+  );
 }
 
 /**

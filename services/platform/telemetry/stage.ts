@@ -6,7 +6,7 @@ import type { DocumentEvent } from "../../../gen/docmesh/events/v1/document_even
 import type { BusRecord, HandlerContext } from "../bus/bus.ts";
 import { CONSUMER_GROUPS } from "../events/topics.ts";
 import { withLogFields } from "../log.ts";
-import { markFailed } from "./failed-span.ts";
+import { settleSpan } from "./failed-span.ts";
 import { instruments } from "./instruments.ts";
 
 /**
@@ -52,22 +52,18 @@ export function tracedStage(
       },
       parent,
       async (span) => {
-        const started = performance.now();
-        let outcome = "ok";
-        try {
-          await withLogFields({ document_id: event.documentId, tenant: event.tenant }, () =>
-            handle(event, handlerContext),
-          );
-        } catch (error) {
-          outcome = "error";
-          markFailed(span, error);
-          throw error;
-        } finally {
-          span.end();
-          const labels = { stage: name, outcome };
-          instruments().stageEvents.add(1, labels);
-          instruments().stageSeconds.record((performance.now() - started) / 1000, labels);
-        }
+        await settleSpan(
+          span,
+          () =>
+            withLogFields({ document_id: event.documentId, tenant: event.tenant }, () =>
+              handle(event, handlerContext),
+            ),
+          (seconds, outcome) => {
+            const labels = { stage: name, outcome };
+            instruments().stageEvents.add(1, labels);
+            instruments().stageSeconds.record(seconds, labels);
+          },
+        );
       },
     );
   };
