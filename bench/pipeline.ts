@@ -4,28 +4,26 @@
 // cluster mode needs `npm run services -- up` and the env from services.env; it runs `workers`
 // child processes per stage (with --combined: `workers` processes running all three stages).
 // --ocr runs the documents that need OCR instead (scans and photos), reported as pages per second.
+// The parse-only ceiling (bench/parse-ceiling.ts: the same documents, parser only, one process per
+// core) runs in the same run, before and after the pipeline, and the bench prints the ratio to it.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadTruth } from "../services/ai/eval.ts";
 import { Ingestion } from "../services/ingestion/ingest.ts";
 import { loadConfig } from "../services/platform/config.ts";
 import { OpenSearchIndex } from "../services/platform/index/opensearch.ts";
 import { run } from "../services/runtime.ts";
-import { corpusRoot, readDoc } from "../test/e2e/corpus.ts";
 import { type ChildDocmesh, freePort, spawnDocmesh } from "../test/support/process.ts";
 import { printCpu, servicePids, snapshot } from "./cpu.ts";
+import { benchDocuments, parseCeiling } from "./parse-ceiling.ts";
 
 const ocr = process.argv.includes("--ocr");
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const mode = (args[0] ?? "embedded") as "embedded" | "cluster";
 const uploads = Number(args[1] ?? 1000);
 const workerProcesses = Number(args[2] ?? 1);
-const root = corpusRoot();
-const docs = loadTruth(root)
-  .filter((t) => (ocr ? t.needs_ocr : !t.needs_ocr && !t.file.endsWith(".epub")))
-  .map((t) => ({ file: t.file, bytes: readDoc(root, t.file) }));
+const docs = benchDocuments(ocr);
 
 const runId = randomUUID().slice(0, 8);
 // Cluster mode: a fresh chunk index per run (children inherit the variable), dropped at the end, so
@@ -109,6 +107,11 @@ const warmupStarted = performance.now();
 await waitTerminal(await uploadAll(docs.length, `bench-${runId}-warmup`));
 const warmupMs = performance.now() - warmupStarted;
 
+// The ceiling before and after the pipeline (the stage processes idle): the machine's load may
+// drift during a run, and the mean of the two brackets it.
+const loadBefore = loadavg()[0] ?? 0;
+const ceilingBefore = await parseCeiling(uploads, availableParallelism(), ocr);
+
 const cpuRoots: Record<string, number> = {
   [mode === "cluster" ? "bench: api+relay+client" : "docmesh (one process)"]: process.pid,
   ...Object.fromEntries(children.map(({ name, child }) => [name, child.process.pid ?? -1])),
@@ -121,6 +124,7 @@ const uploadedMs = performance.now() - started;
 await waitTerminal(ids);
 const totalMs = performance.now() - started;
 const cpuAfter = snapshot(cpuRoots);
+const ceilingAfter = await parseCeiling(uploads, availableParallelism(), ocr);
 
 const { rows: stages } = await platform.db.query<{ stage: string; p50: number; p95: number; n: number }>(
   `SELECT t->>'stage' AS stage, count(*)::int AS n,
@@ -144,11 +148,20 @@ const { rows: e2e } = await platform.db.query<{ p50: number; p95: number }>(
 console.log(
   `pipeline bench — mode ${mode}, ${ids.length} uploads of ${docs.length} ${ocr ? "OCR" : "text-layer"} documents, stage workers: ${mode === "cluster" ? `${workerProcesses} ${combined ? "process(es) running all stages" : "process(es) per stage"}, ${parseWorkersPerChild} parser thread(s) per classifier` : "in-process"}`,
 );
+console.log(
+  `  load average      ${loadBefore.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end (1 min; the machine's ${availableParallelism()} cores)`,
+);
 console.log(`  warm-up           ${(warmupMs / 1000).toFixed(1)} s (${docs.length} documents, not counted)`);
 console.log(`  upload phase      ${(uploadedMs / 1000).toFixed(1)} s`);
 console.log(
   `  end to end        ${(totalMs / 1000).toFixed(1)} s → ${((ids.length / totalMs) * 60_000).toFixed(0)} docs/min`,
 );
+const pipelinePerMinute = (ids.length / totalMs) * 60_000;
+const ceilingPerMinute = (ceilingBefore.docsPerMinute + ceilingAfter.docsPerMinute) / 2;
+console.log(
+  `  parse ceiling     ${ceilingPerMinute.toFixed(0)} docs/min, ${((ceilingBefore.pagesPerSecond + ceilingAfter.pagesPerSecond) / 2).toFixed(2)} pages/s (parser only, ${ceilingBefore.processes} processes; before ${ceilingBefore.docsPerMinute.toFixed(0)}, after ${ceilingAfter.docsPerMinute.toFixed(0)})`,
+);
+console.log(`  vs ceiling        ${(pipelinePerMinute / ceilingPerMinute).toFixed(2)}×`);
 console.log(`  pages             ${pages} → ${(pages / (totalMs / 1000)).toFixed(2)} pages/s`);
 console.log(`  upload→terminal   p50 ${e2e[0]?.p50.toFixed(0)} ms, p95 ${e2e[0]?.p95.toFixed(0)} ms`);
 for (const s of stages)
