@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 npx buf lint
 
-bash scripts/generate.sh   # gen/, sdk/typescript/src/gen, sdk/go/gen, docs/openapi
-generated=(gen sdk/typescript/src/gen docs/openapi sdk/go/gen)
+bash scripts/generate.sh   # gen/, sdk/typescript/src/gen, sdk/go/gen, sdk/python/gen, docs/openapi
+generated=(gen sdk/typescript/src/gen docs/openapi sdk/go/gen sdk/python/gen)
 if ! git diff --quiet --exit-code -- "${generated[@]}" || [ -n "$(git ls-files --others --exclude-standard "${generated[@]}")" ]; then
   echo "generated files are stale: run 'npm run generate' and commit the result" >&2
   git status --short "${generated[@]}" >&2
