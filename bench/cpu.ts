@@ -65,13 +65,16 @@ export function servicePids(): Record<string, number> {
   return pids;
 }
 
-/** Prints CPU seconds per tree between two snapshots, per document and as a share of the total. */
+/**
+ * Prints CPU seconds per tree between two snapshots, per document and as a share of the total;
+ * returns the total CPU seconds.
+ */
 export function printCpu(
   before: Record<string, number>,
   after: Record<string, number>,
   documents: number,
   wallSeconds: number,
-): void {
+): number {
   const rows = Object.keys(after)
     .map((name) => ({ name, seconds: (after[name] ?? 0) - (before[name] ?? 0) }))
     .sort((a, b) => b.seconds - a.seconds);
@@ -83,4 +86,5 @@ export function printCpu(
     console.log(
       `    ${row.name.padEnd(22)} ${row.seconds.toFixed(1).padStart(6)} s  ${((row.seconds / documents) * 1000).toFixed(1).padStart(6)} ms/doc  ${((row.seconds / total) * 100).toFixed(0).padStart(3)}%`,
     );
+  return total;
 }

@@ -31,6 +31,8 @@ export interface CeilingResult {
   processes: number;
   seconds: number;
   pages: number;
+  /** CPU of the parser processes per document (threads included), from process.cpuUsage(). */
+  cpuMsPerDocument: number;
   docsPerMinute: number;
   pagesPerSecond: number;
 }
@@ -64,7 +66,7 @@ export async function parseCeiling(
   const started = performance.now();
   for (const child of children) child.stdin?.write("go\n");
   const results = await Promise.all(
-    children.map(async (_, i) => JSON.parse(await next(i)) as { pages: number }),
+    children.map(async (_, i) => JSON.parse(await next(i)) as { pages: number; cpuMs: number }),
   );
   const seconds = (performance.now() - started) / 1000;
   for (const child of children) child.stdin?.end();
@@ -74,6 +76,7 @@ export async function parseCeiling(
     processes,
     seconds,
     pages,
+    cpuMsPerDocument: results.reduce((sum, r) => sum + r.cpuMs, 0) / documents,
     docsPerMinute: (documents / seconds) * 60,
     pagesPerSecond: pages / seconds,
   };
@@ -95,6 +98,7 @@ async function child(index: number, processes: number, documents: number, ocr: b
   const input = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   process.stdout.write("ready\n");
   await input.next();
+  const cpuBefore = process.cpuUsage();
   const mine: number[] = [];
   for (let i = index; i < documents; i += processes) mine.push(i);
   let pages = 0;
@@ -103,7 +107,8 @@ async function child(index: number, processes: number, documents: number, ocr: b
     for (let i = mine.shift(); i !== undefined; i = mine.shift()) pages += (await parse(i)).pageCount;
   };
   await Promise.all([lane(), lane()]);
-  process.stdout.write(`${JSON.stringify({ pages })}\n`);
+  const cpu = process.cpuUsage(cpuBefore);
+  process.stdout.write(`${JSON.stringify({ pages, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
   process.exit(0);
 }
 
@@ -119,7 +124,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       ocr,
     );
     console.log(
-      `parse ceiling — ${result.documents} documents, ${result.processes} process(es): ${result.seconds.toFixed(1)} s → ${result.docsPerMinute.toFixed(0)} docs/min, ${result.pagesPerSecond.toFixed(2)} pages/s`,
+      `parse ceiling — ${result.documents} documents, ${result.processes} process(es): ${result.seconds.toFixed(1)} s → ${result.docsPerMinute.toFixed(0)} docs/min, ${result.pagesPerSecond.toFixed(2)} pages/s, ${result.cpuMsPerDocument.toFixed(1)} ms CPU per document`,
     );
     process.exit(0);
   }

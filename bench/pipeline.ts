@@ -169,7 +169,14 @@ for (const s of stages)
     `  ${s.stage.padEnd(16)}  p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (${s.n} runs)`,
   );
 
-printCpu(cpuBefore, cpuAfter, ids.length, totalMs / 1000);
+const cpuSeconds = printCpu(cpuBefore, cpuAfter, ids.length, totalMs / 1000);
+// The same ratio from CPU time: what the two would give on an otherwise idle machine where both keep
+// every core busy. It depends far less than docs/min on what else the machine runs.
+const ceilingCpuMs = (ceilingBefore.cpuMsPerDocument + ceilingAfter.cpuMsPerDocument) / 2;
+const pipelineCpuMs = (cpuSeconds / ids.length) * 1000;
+console.log(
+  `  vs ceiling, CPU   ${(ceilingCpuMs / pipelineCpuMs).toFixed(2)}× (parse only ${ceilingCpuMs.toFixed(1)} ms CPU per document, pipeline ${pipelineCpuMs.toFixed(1)} ms)`,
+);
 
 for (const { child } of children) await child.kill("SIGTERM");
 if (platform.index instanceof OpenSearchIndex) await platform.index.drop();

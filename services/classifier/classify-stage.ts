@@ -53,9 +53,9 @@ export function classifierStage(deps: ClassifierDeps): StageHandler {
     const started = Date.now();
     try {
       const bytes = await deps.blobs.get(current.object_key);
-      const parsed = await parseDocument(bytes, current.media_type, deps.parseBudget);
+      const parsed = await parseDocument(bytes, current.media_type, deps.parseBudget, current.tenant);
       await context.heartbeat();
-      await saveParsedText(deps.blobs, documentId, parsed);
+      await saveParsedText(deps.blobs, documentId, parsed, current.sha256);
       // The full text is saved for indexing; the category is decided on a bounded view of it.
       const classification = await deps.ai.classify(boundedView(parsed));
       await deps.store.applyOnce(CONSUMER, event.eventId, documentId, (row) =>

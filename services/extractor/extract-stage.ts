@@ -30,7 +30,7 @@ export function extractorStage(deps: ExtractorDeps): StageHandler {
     const started = Date.now();
     try {
       // Fields are read, and grounded, on a bounded view: a huge text must not hold the event loop.
-      const parsed = boundedView(await loadParsedText(deps.blobs, documentId));
+      const parsed = boundedView(await loadParsedText(deps.blobs, documentId, current.sha256));
       const category = categoryFromEnum(current.category);
       const extraction = await deps.ai.extract(category, parsed);
       // Every provider's fields get where they were read (page, box, source text) for reviewers.

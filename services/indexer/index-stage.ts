@@ -3,7 +3,7 @@
 import { DocumentStatus, Stage } from "../../gen/docmesh/document/v1/document_pb.ts";
 import type { AiProvider } from "../ai/ai.ts";
 import { categoryFromEnum } from "../pipeline/categories.ts";
-import { deleteParsedText, loadParsedText } from "../pipeline/derived-text.ts";
+import { deleteParsedText, loadParsedText, releaseParsedText } from "../pipeline/derived-text.ts";
 import { flattenFields } from "../pipeline/fields.ts";
 import { failedTransition, shouldRetry, timingsWith } from "../pipeline/stage-outcome.ts";
 import type { StageHandler } from "../pipeline/stage-worker.ts";
@@ -11,6 +11,7 @@ import type { BlobStore } from "../platform/blobs/blobs.ts";
 import type { IndexedDocument, SearchIndex } from "../platform/index/search-index.ts";
 import type { DocumentStore } from "../platform/store/document-store.ts";
 import { type DocumentRow, fieldsFromJson } from "../platform/store/rows.ts";
+import { CoalescedUpserts } from "./coalesced-upserts.ts";
 import { reviewDecision, reviewReasonsJson } from "./review.ts";
 import { searchChunks } from "./search-chunks.ts";
 
@@ -25,6 +26,8 @@ export interface IndexerDeps {
 const CONSUMER = "indexer";
 
 export function indexerStage(deps: IndexerDeps): StageHandler {
+  // The documents this process indexes at once share index requests (and their refresh wait).
+  const writes = new CoalescedUpserts(deps.index);
   return async (event, context) => {
     const documentId = event.documentId;
     switch (event.payload.case) {
@@ -37,7 +40,7 @@ export function indexerStage(deps: IndexerDeps): StageHandler {
       case "reviewed": {
         const row = await deps.store.getDocumentRow(documentId);
         if (row && row.status !== DocumentStatus.FAILED)
-          await deps.index.upsert(await buildIndexed(deps, row, row.status));
+          await writes.upsert(await buildIndexed(deps, row, row.status));
         return;
       }
       case "extracted":
@@ -61,8 +64,9 @@ export function indexerStage(deps: IndexerDeps): StageHandler {
         threshold: deps.reviewThreshold,
       });
       const indexed = await buildIndexed(deps, current, status);
+      releaseParsedText(documentId);
       await context.heartbeat();
-      await deps.index.upsert(indexed);
+      await writes.upsert(indexed);
       await deps.store.applyOnce(CONSUMER, event.eventId, documentId, (row) =>
         row.status === DocumentStatus.INDEXING
           ? {
@@ -97,7 +101,7 @@ async function buildIndexed(
   row: DocumentRow,
   status: DocumentStatus,
 ): Promise<IndexedDocument> {
-  const parsed = await loadParsedText(deps.blobs, row.id);
+  const parsed = await loadParsedText(deps.blobs, row.id, row.sha256);
   const fields = flattenFields(fieldsFromJson(row.fields));
   const chunks = await searchChunks(parsed.text, (texts) => deps.ai.embed(texts));
   const value = (key: string) => fields[key]?.value;

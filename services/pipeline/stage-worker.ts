@@ -13,7 +13,7 @@ import {
   DOCUMENT_EVENTS_TOPIC,
   EVENT_HEADERS,
 } from "../platform/events/topics.ts";
-import { tracedStage } from "../platform/telemetry/stage.ts";
+import { STAGE_EVENTS, tracedStage } from "../platform/telemetry/stage.ts";
 
 export interface EventDecoder {
   /** Throws a non-retriable DocmeshError for bytes it cannot decode (they are dead-lettered). */
@@ -48,6 +48,7 @@ export function runStage(
   readAhead = STAGE_READ_AHEAD,
 ): Promise<Subscription> {
   const traced = tracedStage(groupId, (record) => decoder.decode(record.value), handle);
+  const acts = STAGE_EVENTS[groupId];
   return bus.subscribe({
     groupId,
     concurrency: Math.max(concurrency, readAhead),
@@ -62,6 +63,11 @@ export function runStage(
     handler: async (record, context) => {
       const redriveFor = record.headers[REDRIVE_GROUP_HEADER];
       if (redriveFor !== undefined && redriveFor !== groupId) return;
+      // Every group reads every event; a pipeline stage skips the ones it does not act on by their
+      // event-type header, without decoding them (a record without the header is decoded, and
+      // dead-lettered if it cannot be).
+      const type = record.headers[EVENT_HEADERS.eventType];
+      if (acts && type !== undefined && !acts.includes(type)) return;
       // A span per event the stage acts on, continuing the trace in the record's headers.
       await traced(record, context);
     },

@@ -13,7 +13,7 @@ import { instruments } from "./instruments.ts";
  * The events each stage acts on; it returns at once on the others (every group reads every event).
  * Only these get a span and count in the stage metrics, so a trace shows the work, not the skips.
  */
-const STAGE_EVENTS: Record<string, readonly string[]> = {
+export const STAGE_EVENTS: Record<string, readonly string[]> = {
   [CONSUMER_GROUPS.classifier]: ["uploaded", "reprocessRequested"],
   [CONSUMER_GROUPS.extractor]: ["classified"],
   [CONSUMER_GROUPS.indexer]: ["extracted", "updated", "reviewed", "deleted"],
