@@ -66,6 +66,7 @@ export const REQUIRED_ROLES: Readonly<Record<string, AccessRole>> = {
   "docmesh.review.v1.ReviewService": "reviewer",
   "docmesh.review.v1.ReviewService/ExportGoldenSet": "admin",
   "docmesh.admin.v1.AdminService": "admin",
+  "docmesh.webhook.v1.WebhookService": "admin",
 };
 
 /** The role an RPC needs, or undefined when the table has no entry for it. */

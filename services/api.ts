@@ -7,6 +7,7 @@ import { MetadataService } from "../gen/docmesh/metadata/v1/metadata_service_pb.
 import { ProgressService } from "../gen/docmesh/progress/v1/progress_service_pb.ts";
 import { ReviewService } from "../gen/docmesh/review/v1/review_service_pb.ts";
 import { SearchService } from "../gen/docmesh/search/v1/search_service_pb.ts";
+import { WebhookService } from "../gen/docmesh/webhook/v1/webhook_service_pb.ts";
 import { Health } from "../gen/grpc/health/v1/health_pb.ts";
 import { createHealthService, type HealthRegistry } from "./health/health.ts";
 
@@ -18,6 +19,7 @@ export interface ApiHandlers {
   progress: Partial<ServiceImpl<typeof ProgressService>>;
   review: Partial<ServiceImpl<typeof ReviewService>>;
   admin: Partial<ServiceImpl<typeof AdminService>>;
+  webhook: Partial<ServiceImpl<typeof WebhookService>>;
 }
 
 /** The public services, by the names the health service reports. */
@@ -28,6 +30,7 @@ export const PUBLIC_SERVICES = [
   ProgressService,
   ReviewService,
   AdminService,
+  WebhookService,
 ] as const;
 
 /** Each public service by its ApiHandlers key (which is also its role name in services/runtime.ts). */
@@ -38,6 +41,7 @@ export const SERVICE_KEYS: [keyof ApiHandlers, DescService][] = [
   ["progress", ProgressService],
   ["review", ReviewService],
   ["admin", AdminService],
+  ["webhook", WebhookService],
 ];
 
 // Connect ignores unknown JSON keys by default, and with them unknown enum names: {"category":

@@ -36,12 +36,21 @@ import { ProgressHub } from "./progress/hub.ts";
 import { reviewHandlers } from "./review/handlers.ts";
 import { searchHandlers } from "./search/handlers.ts";
 import { Search } from "./search/search.ts";
+import { type RunningWebhooks, startWebhooks } from "./webhooks/webhooks.ts";
 
 /**
  * The public services, each a role (and a deployable) of its own. A role's name is its key in
  * ApiHandlers; `api` is the shorthand for every one of them.
  */
-export const SERVICE_ROLES = ["ingestion", "metadata", "search", "progress", "review", "admin"] as const;
+export const SERVICE_ROLES = [
+  "ingestion",
+  "metadata",
+  "search",
+  "progress",
+  "review",
+  "admin",
+  "webhook",
+] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 export const ROLES = ["api", ...SERVICE_ROLES, "relay", "classifier", "extractor", "indexer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -96,7 +105,8 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
 
   const subscriptions: Subscription[] = [];
   if (has("classifier")) {
-    const stage = classifierStage({ store, blobs, ai, parseBudget: DEFAULT_PARSE_BUDGET });
+    const parseBudget = { ...DEFAULT_PARSE_BUDGET, timeoutMs: config.parseTimeoutMs };
+    const stage = classifierStage({ store, blobs, ai, parseBudget });
     subscriptions.push(
       await runStage(
         bus,
@@ -140,6 +150,7 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
   let hub: ProgressHub | undefined;
   let sweeper: ReturnType<typeof startUploadSweeper> | undefined;
   let admin: RunningAdmin | undefined;
+  let webhooks: RunningWebhooks | undefined;
   if (app) {
     // Each service is built only where it is served: a search process never follows the progress
     // topic, a progress process never sweeps uploads.
@@ -184,6 +195,18 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
         committed,
       });
     }
+    if (has("webhook")) {
+      webhooks = await startWebhooks(platform, pageTokens, {
+        allowInsecureLoopback: config.webhookAllowInsecureLoopback,
+        maxAttempts: config.webhookMaxAttempts,
+        initialBackoffMs: config.webhookBackoffMs,
+        maxBackoffMs: config.webhookMaxBackoffMs,
+        timeoutMs: config.webhookTimeoutMs,
+        concurrency: config.webhookConcurrency,
+        pollMs: 1000,
+      });
+      handlers.webhook = webhooks.handlers;
+    }
     app.bind(handlers, has("ingestion") ? platform.uploadRoute : undefined);
   }
   log.info("started", { roles, mode: config.mode, url: app?.server.url });
@@ -198,6 +221,7 @@ export async function run(config: Config, requested: readonly Role[]): Promise<R
       for (const subscription of subscriptions) await subscription.stop();
       await hub?.stop();
       await admin?.stop();
+      await webhooks?.stop();
       await relay?.stop();
       stopGauges?.();
       await platform.close();

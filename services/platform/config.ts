@@ -147,6 +147,42 @@ export const SETTINGS = {
     doc: "How long a review claim lasts when ClaimReviewTask/RenewReviewClaim name no lease_duration; an expired claim returns the task to the queue (docs/review.md).",
     parse: integer(1, 3600),
   },
+  webhookAllowInsecureLoopback: {
+    env: "DOCMESH_WEBHOOK_ALLOW_INSECURE_LOOPBACK",
+    default: "false",
+    doc: "Development and tests only: true lets webhook endpoints use http:// and loopback addresses (127.0.0.0/8, ::1, localhost). Otherwise https to a public address only (docs/webhooks.md).",
+    parse: (raw: string, env: string): boolean => oneOf("true", "false")(raw, env) === "true",
+  },
+  webhookMaxAttempts: {
+    env: "DOCMESH_WEBHOOK_MAX_ATTEMPTS",
+    default: "12",
+    doc: "Attempts of a webhook delivery before it is FAILED (RedeliverWebhookDelivery starts a new round).",
+    parse: integer(1, 100),
+  },
+  webhookBackoffMs: {
+    env: "DOCMESH_WEBHOOK_BACKOFF_MS",
+    default: "10000",
+    doc: "Wait before a webhook delivery's second attempt; it doubles per attempt (with jitter) up to DOCMESH_WEBHOOK_MAX_BACKOFF_MS.",
+    parse: integer(1, 86_400_000),
+  },
+  webhookMaxBackoffMs: {
+    env: "DOCMESH_WEBHOOK_MAX_BACKOFF_MS",
+    default: "3600000",
+    doc: "Longest wait between two attempts of a webhook delivery.",
+    parse: integer(1, 86_400_000),
+  },
+  webhookTimeoutMs: {
+    env: "DOCMESH_WEBHOOK_TIMEOUT_MS",
+    default: "10000",
+    doc: "How long a webhook endpoint may take to answer an attempt before it counts as failed.",
+    parse: integer(100, 300_000),
+  },
+  webhookConcurrency: {
+    env: "DOCMESH_WEBHOOK_CONCURRENCY",
+    default: "16",
+    doc: "Webhook deliveries sent at once per webhook process (at most 4 of them to one endpoint).",
+    parse: integer(1, 1000),
+  },
   aiProvider: {
     env: "DOCMESH_AI_PROVIDER",
     default: "builtin",
@@ -238,6 +274,12 @@ export const SETTINGS = {
     default: "0",
     doc: "Parser worker threads per process (PDF, DOCX, OCR run there). 0: every core in cluster mode; the number of cores minus 1, at least 1, in embedded mode (a core stays with the API and the embedded engines).",
     parse: integer(0, 64),
+  },
+  parseTimeoutMs: {
+    env: "DOCMESH_PARSE_TIMEOUT_MS",
+    default: "60000",
+    doc: "Time budget of one document's parse, OCR included, on its parser thread (counted once the thread runs it). Past it the thread is terminated and the document fails with reason timeout, after one attempt.",
+    parse: integer(100, 3_600_000),
   },
   opensearchIndex: {
     env: "DOCMESH_OPENSEARCH_INDEX",

@@ -67,6 +67,7 @@ describe("one port serves every protocol", () => {
       "docmesh.progress.v1.ProgressService",
       "docmesh.review.v1.ReviewService",
       "docmesh.search.v1.SearchService",
+      "docmesh.webhook.v1.WebhookService",
     ]);
   });
 
