@@ -13,6 +13,11 @@ export {
   type ProgressUpdate,
 } from "./gen/docmesh/progress/v1/progress_service_pb.ts";
 export { SearchMode, type SearchResult, SearchService } from "./gen/docmesh/search/v1/search_service_pb.ts";
+export {
+  WebhookDeliveryState,
+  WebhookEventType,
+  WebhookService,
+} from "./gen/docmesh/webhook/v1/webhook_service_pb.ts";
 export { type ListRequest, listAll, type SearchRequest, searchAll } from "./pages.ts";
 export { bearerInterceptor, type TokenSource } from "./token.ts";
 export { DEFAULT_LARGE_FILE_BYTES, type UploadOptions, type UploadResult, uploadFile } from "./upload.ts";
@@ -24,3 +29,4 @@ export {
   uploadMany,
 } from "./upload-many.ts";
 export { ProgressWatch, type WatchEvent, type WatchOptions } from "./watch.ts";
+export { type VerifyOptions, verifyWebhookSignature } from "./webhooks.ts";

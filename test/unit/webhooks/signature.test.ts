@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { verifyWebhookSignature as verifySdk } from "../../../sdk/typescript/src/webhooks.ts";
 import {
   newWebhookSecret,
   signatureHeader,
@@ -45,5 +46,18 @@ describe("webhook signature", () => {
   it("makes distinct prefixed secrets", () => {
     expect(secret).toMatch(/^whsec_[\w-]{43}$/);
     expect(newWebhookSecret()).not.toBe(secret);
+  });
+});
+
+describe("the TypeScript SDK's verifyWebhookSignature", () => {
+  it("accepts what the server signs and nothing else", () => {
+    const secret = newWebhookSecret();
+    const body = '{"id":"e2"}';
+    const now = Math.floor(Date.now() / 1000);
+    const header = signatureHeader(secret, body, now);
+    expect(verifySdk(secret, body, header)).toBe(true);
+    expect(verifySdk(secret, new TextEncoder().encode(body), header)).toBe(true);
+    expect(verifySdk(secret, '{"id":"e3"}', header)).toBe(false);
+    expect(verifySdk(secret, body, signatureHeader(secret, body, now - 3600))).toBe(false);
   });
 });
