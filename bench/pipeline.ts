@@ -1,11 +1,12 @@
 // Pipeline throughput, end to end: text-layer corpus documents repeated to N uploads,
 // each repeat under its own tenant so dedup never short-circuits the work.
-//   npx tsx bench/pipeline.ts [embedded|cluster] [uploads=1000] [workers=1] [--ocr] [--combined]
+//   npx tsx bench/pipeline.ts [embedded|cluster] [uploads=1000] [workers=1] [--ocr] [--combined] [--ceiling=N]
 // cluster mode needs `npm run services -- up` and the env from services.env; it runs `workers`
 // child processes per stage (with --combined: `workers` processes running all three stages).
 // --ocr runs the documents that need OCR instead (scans and photos), reported as pages per second.
 // The parse-only ceiling (bench/parse-ceiling.ts: the same documents, parser only, one process per
-// core) runs in the same run, before and after the pipeline, and the bench prints the ratio to it.
+// core) runs in the same run, before and after the pipeline, and the bench prints the ratio to it;
+// --ceiling=N parses N documents each time instead of `uploads` (a multiple of the corpus keeps the mix).
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -23,6 +24,9 @@ const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const mode = (args[0] ?? "embedded") as "embedded" | "cluster";
 const uploads = Number(args[1] ?? 1000);
 const workerProcesses = Number(args[2] ?? 1);
+const ceilingDocuments = Number(
+  process.argv.find((arg) => arg.startsWith("--ceiling="))?.slice("--ceiling=".length) ?? uploads,
+);
 const docs = benchDocuments(ocr);
 
 const runId = randomUUID().slice(0, 8);
@@ -110,7 +114,7 @@ const warmupMs = performance.now() - warmupStarted;
 // The ceiling before and after the pipeline (the stage processes idle): the machine's load may
 // drift during a run, and the mean of the two brackets it.
 const loadBefore = loadavg()[0] ?? 0;
-const ceilingBefore = await parseCeiling(uploads, availableParallelism(), ocr);
+const ceilingBefore = await parseCeiling(ceilingDocuments, availableParallelism(), ocr);
 
 const cpuRoots: Record<string, number> = {
   [mode === "cluster" ? "bench: api+relay+client" : "docmesh (one process)"]: process.pid,
@@ -124,7 +128,7 @@ const uploadedMs = performance.now() - started;
 await waitTerminal(ids);
 const totalMs = performance.now() - started;
 const cpuAfter = snapshot(cpuRoots);
-const ceilingAfter = await parseCeiling(uploads, availableParallelism(), ocr);
+const ceilingAfter = await parseCeiling(ceilingDocuments, availableParallelism(), ocr);
 
 const { rows: stages } = await platform.db.query<{ stage: string; p50: number; p95: number; n: number }>(
   `SELECT t->>'stage' AS stage, count(*)::int AS n,
