@@ -121,6 +121,7 @@ export function route(
   for (const [k, v] of Object.entries(e.fields))
     fieldConfidences[k] = p.exact[c].has(k) ? v.confidence : fieldConfidence(fc, c, k, v.confidence, p.ocr);
   const d = reviewDecision({
+    category: c,
     categoryConfidence: Math.max(...probs),
     fieldConfidences,
     missingFields: REQUIRED_FIELDS[c].filter((k) => e.fields[k] === undefined),

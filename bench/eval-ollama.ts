@@ -146,6 +146,7 @@ function score(o: Observed, fold: number, table: AgreementConfidence): DocOutcom
   const c = cls.category;
   const named = fieldConfidences(o.llm.fields[c] ?? {}, o.builtinFields[c] ?? {}, table);
   const d = reviewDecision({
+    category: c,
     categoryConfidence: cls.confidence,
     fieldConfidences: Object.fromEntries(Object.entries(named).map(([k, v]) => [k, v.confidence])),
     missingFields: REQUIRED_FIELDS[c].filter((k) => named[k] === undefined),

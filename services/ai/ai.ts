@@ -61,6 +61,22 @@ export const FIELD_KEYS: Record<Category, string[]> = {
   other: [],
 };
 
+/**
+ * Fields that hold a document back from INDEXED when their confidence is below the review
+ * threshold: the typed business fields of invoices, receipts and contracts (amounts, dates,
+ * parties, identifiers), which the field calibration is fitted on. A report's descriptive fields
+ * (title, organization, date) keep their confidence on the Document but do not route it: no
+ * ground truth calibrates them, so a threshold on them would send right reports to review on an
+ * unmeasured number.
+ */
+export const ROUTED_FIELDS: Record<Category, ReadonlySet<string>> = {
+  invoice: new Set(FIELD_KEYS.invoice),
+  receipt: new Set(FIELD_KEYS.receipt),
+  contract: new Set(FIELD_KEYS.contract),
+  report: new Set(),
+  other: new Set(),
+};
+
 /** Fields without which an extraction is PARTIAL. */
 export const REQUIRED_FIELDS: Record<Category, string[]> = {
   invoice: ["invoice_number", "issuer", "date", "total_amount", "currency"],

@@ -58,6 +58,7 @@ export function indexerStage(deps: IndexerDeps): StageHandler {
         Object.entries(flattenFields(extracted.fields)).map(([key, f]) => [key, f.confidence]),
       );
       const { status, reasons } = reviewDecision({
+        category: categoryFromEnum(current.category),
         categoryConfidence: current.category_confidence,
         fieldConfidences,
         missingFields: extracted.missingFields,

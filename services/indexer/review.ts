@@ -4,6 +4,7 @@ import {
   ReviewReasonCode,
   ReviewReasonSchema,
 } from "../../gen/docmesh/document/v1/document_pb.ts";
+import { type Category, ROUTED_FIELDS } from "../ai/ai.ts";
 
 /** Why a document was not auto-accepted: one entry per doubtful or missing field ("category" included). */
 export interface ReviewReason {
@@ -21,9 +22,10 @@ export interface ReviewDecision {
  * The terminal status of a processed document, with a reason per field. A doubtful category makes
  * the fields moot, so it is checked first; then missing required fields; then doubtful fields.
  * Confidences are calibrated probabilities (docs/ai.md), so one threshold serves both; its default
- * is chosen by cross-validation (`npm run eval`).
+ * is chosen by cross-validation (`npm run eval`). Only the category's ROUTED_FIELDS are checked.
  */
 export function reviewDecision(input: {
+  category: Category;
   categoryConfidence: number;
   fieldConfidences: Record<string, number>;
   missingFields: string[];
@@ -39,8 +41,9 @@ export function reviewDecision(input: {
       status: DocumentStatus.PARTIAL,
       reasons: input.missingFields.map((field) => ({ field, reason: "missing" })),
     };
+  const routed = ROUTED_FIELDS[input.category];
   const low = Object.entries(input.fieldConfidences)
-    .filter(([, c]) => c < input.threshold)
+    .filter(([field, c]) => routed.has(field) && c < input.threshold)
     .map(([field, confidence]): ReviewReason => ({ field, reason: "low_confidence", confidence }));
   return low.length > 0
     ? { status: DocumentStatus.NEEDS_REVIEW, reasons: low }

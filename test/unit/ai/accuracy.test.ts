@@ -11,8 +11,8 @@ import { corpusDir } from "../parsing/fixtures.ts";
  * them is a regression. In-sample figures are not evidence and are not tested.
  */
 const CLASSIFICATION_FLOOR = 0.93; // CV 61/63 = 0.968
-const INDEXED_RIGHT_FLOOR = 0.9; // CV 30/31 = 0.968 (goal 0.97)
-const REVIEW_RATE_CEILING = 0.6; // CV 32/63 = 0.508
+const INDEXED_RIGHT_FLOOR = 0.95; // CV 36/37 = 0.973 (goal 0.97)
+const REVIEW_RATE_CEILING = 0.5; // CV 26/63 = 0.413
 
 /** Floors about one document below the CV figure of each field. */
 const FIELD_FLOORS: Record<string, number> = {

@@ -105,6 +105,7 @@ describe("grouped folds", () => {
 
 describe("review decision", () => {
   const base = {
+    category: "invoice" as const,
     categoryConfidence: 0.99,
     fieldConfidences: { date: 0.97, total_amount: 0.98 },
     missingFields: [],
@@ -128,6 +129,20 @@ describe("review decision", () => {
       { field: "date", reason: "low_confidence", confidence: 0.5 },
       { field: "total_amount", reason: "low_confidence", confidence: 0.6 },
     ]);
+  });
+
+  it("routes a report on its category and required fields, not on its descriptive fields", () => {
+    const report = { ...base, category: "report" as const, fieldConfidences: { title: 0.4, date: 0.5 } };
+    expect(reviewDecision({ ...report, threshold: 0.9 })).toEqual({
+      status: DocumentStatus.INDEXED,
+      reasons: [],
+    });
+    expect(reviewDecision({ ...report, missingFields: ["title"], threshold: 0.9 }).status).toBe(
+      DocumentStatus.PARTIAL,
+    );
+    expect(reviewDecision({ ...report, categoryConfidence: 0.5, threshold: 0.9 }).status).toBe(
+      DocumentStatus.NEEDS_REVIEW,
+    );
   });
 
   it("checks the category first, then missing fields", () => {

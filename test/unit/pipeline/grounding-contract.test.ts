@@ -62,6 +62,7 @@ describe("grounding in the contract", () => {
 describe("review reasons in the contract", () => {
   it("are stored as ReviewReason JSON and shown on the Document, one per field", () => {
     const decision = reviewDecision({
+      category: "invoice",
       categoryConfidence: 0.99,
       fieldConfidences: { total_amount: 0.95, issuer: 0.4, date: 0.7 },
       missingFields: [],
@@ -108,6 +109,7 @@ describe("review reasons in the contract", () => {
 
   it("a missing required field is MISSING, with no confidence", () => {
     const { reasons } = reviewDecision({
+      category: "invoice",
       categoryConfidence: 0.99,
       fieldConfidences: {},
       missingFields: ["total_amount"],
