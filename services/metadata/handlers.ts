@@ -3,6 +3,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { Stage } from "../../gen/docmesh/document/v1/document_pb.ts";
 import type { DocumentFilter } from "../../gen/docmesh/document/v1/filter_pb.ts";
 import type { MetadataService } from "../../gen/docmesh/metadata/v1/metadata_service_pb.ts";
+import { checkCorrectedFields, withFullConfidence } from "../pipeline/corrected-fields.ts";
 import type { BlobStore } from "../platform/blobs/blobs.ts";
 import { mapErrors } from "../platform/connect-errors.ts";
 import { exhausted, invalid } from "../platform/errors.ts";
@@ -11,7 +12,6 @@ import type { SearchIndex } from "../platform/index/search-index.ts";
 import type { PageTokens } from "../platform/page-token.ts";
 import type { DocumentStore, ListCursor } from "../platform/store/document-store.ts";
 import { fieldsFromJson } from "../platform/store/rows.ts";
-import { checkCorrectedFields } from "./corrected-fields.ts";
 
 export interface MetadataDeps {
   store: DocumentStore;
@@ -171,15 +171,4 @@ function refuseSearchOnlyFilters(filter: DocumentFilter | undefined): void {
       `ListDocuments cannot filter by ${set.map(([name]) => `filter.${name}`).join(", ")}; use SearchDocuments`,
     );
   }
-}
-
-/** A human's values are certain. */
-export function withFullConfidence<T>(fields: T): T {
-  const visit = (value: unknown): void => {
-    if (!value || typeof value !== "object") return;
-    if ("confidence" in value) (value as { confidence: number }).confidence = 1;
-    for (const child of Object.values(value)) visit(child);
-  };
-  visit(fields);
-  return fields;
 }

@@ -4,8 +4,7 @@ import { type Duration, durationFromMs, timestampDate, timestampFromDate } from 
 import type { ServiceImpl } from "@connectrpc/connect";
 import { ReviewReasonCode } from "../../gen/docmesh/document/v1/document_pb.ts";
 import type { ReviewService, ReviewTask } from "../../gen/docmesh/review/v1/review_service_pb.ts";
-import { checkCorrectedFields } from "../metadata/corrected-fields.ts";
-import { withFullConfidence } from "../metadata/handlers.ts";
+import { checkCorrectedFields, withFullConfidence } from "../pipeline/corrected-fields.ts";
 import { mapErrors } from "../platform/connect-errors.ts";
 import { invalid } from "../platform/errors.ts";
 import { identityOf } from "../platform/identity.ts";

@@ -8,7 +8,7 @@ import {
   InvoiceFieldsSchema,
   TextFieldSchema,
 } from "../../../gen/docmesh/document/v1/document_pb.ts";
-import { checkCorrectedFields, isCalendarDate } from "../../../services/metadata/corrected-fields.ts";
+import { checkCorrectedFields, isCalendarDate } from "../../../services/pipeline/corrected-fields.ts";
 
 function problemOf(fields: ExtractedFields): string | undefined {
   try {
