@@ -2,6 +2,7 @@
 // only inserts rows, and this loop works them off at its own pace. A slow or failing endpoint
 // occupies at most PER_ENDPOINT of this process's `concurrency` slots, so other endpoints (and
 // tenants) keep being served. Several processes share the work through leases.
+import { setMaxListeners } from "node:events";
 import { backoffMs } from "../platform/bus/bus.ts";
 import { logger } from "../platform/log.ts";
 import type { ClaimedDelivery, DeliveryStore } from "./delivery-store.ts";
@@ -34,7 +35,10 @@ export class Dispatcher {
   constructor(
     private readonly deliveries: DeliveryStore,
     private readonly options: DispatchOptions,
-  ) {}
+  ) {
+    // Every request in flight listens on this one signal.
+    setMaxListeners(options.concurrency + 10, this.abort.signal);
+  }
 
   start(): void {
     this.loop ??= this.run();

@@ -8,12 +8,15 @@ export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
   status: number;
+  /** The answer has been sent (a slow path answers late). */
+  answered: boolean;
 }
 
 export class Receiver {
   readonly received: Received[] = [];
   private readonly scripts = new Map<string, number[]>();
   private readonly fixed = new Map<string, number>();
+  private readonly delays = new Map<string, number>();
   private server: Server | undefined;
   url = "";
 
@@ -24,13 +27,15 @@ export class Receiver {
       request.on("end", () => {
         const path = request.url ?? "/";
         const status = this.scripts.get(path)?.shift() ?? this.fixed.get(path) ?? 200;
-        this.received.push({
-          path,
-          headers: request.headers,
-          body: Buffer.concat(chunks).toString(),
-          status,
-        });
-        response.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "try later");
+        const body = Buffer.concat(chunks).toString();
+        const received: Received = { path, headers: request.headers, body, status, answered: false };
+        this.received.push(received);
+        setTimeout(() => {
+          received.answered = true;
+          response
+            .writeHead(status, { "content-type": "text/plain" })
+            .end(status === 200 ? "ok" : "try later");
+        }, this.delays.get(path) ?? 0);
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
@@ -41,6 +46,11 @@ export class Receiver {
   answer(path: string, statuses: number[], then = 200): void {
     this.scripts.set(path, [...statuses]);
     this.fixed.set(path, then);
+  }
+
+  /** Answers on `path` only after `ms` (a slow endpoint). */
+  delay(path: string, ms: number): void {
+    this.delays.set(path, ms);
   }
 
   on(path: string): Received[] {

@@ -160,6 +160,33 @@ describe.each(["embedded", "cluster"] as const)("webhooks (%s)", (mode) => {
     ]);
   });
 
+  it("serves other endpoints while one is slow", async () => {
+    const slow = await register("/slow", [WebhookEventType.UPLOADED]);
+    const fast = await register("/fast", [WebhookEventType.UPLOADED]);
+    receiver.delay("/slow", 4000);
+    const documents = await Promise.all([1, 2, 3, 4, 5, 6].map(() => upload()));
+    const fastIds = await eventually(() => {
+      const ids = receiver.on("/fast").map((r) => JSON.parse(r.body).data.documentId);
+      return documents.every((id) => ids.includes(id)) ? ids : undefined;
+    });
+    expect(fastIds).toHaveLength(documents.length);
+    // Every fast delivery arrived while the slow endpoint had not answered them all yet.
+    expect(receiver.on("/slow").filter((r) => r.answered).length).toBeLessThan(documents.length);
+    // The slow endpoint gets them all in the end, once each.
+    await eventually(async () => {
+      const { deliveries } = await api.webhooks.listWebhookDeliveries({
+        parent: slow.name,
+        state: WebhookDeliveryState.SUCCEEDED,
+      });
+      return deliveries.length === documents.length ? deliveries : undefined;
+    });
+    const slowIds = receiver.on("/slow").map((r) => JSON.parse(r.body).data.documentId);
+    expect(new Set(slowIds)).toEqual(new Set(documents));
+    expect((await api.webhooks.listWebhookDeliveries({ parent: fast.name })).deliveries).toHaveLength(
+      documents.length,
+    );
+  });
+
   it("keeps endpoints to their tenant and refuses bad or unsafe URLs", async () => {
     const mine = await register("/private", []);
     expect(await codeOf(other.webhooks.getWebhookEndpoint({ name: mine.name }))).toBe(Code.NotFound);
@@ -199,9 +226,8 @@ describe.each(["embedded", "cluster"] as const)("webhooks (%s)", (mode) => {
 
   // In cluster mode other test processes may send deliveries of the shared database with their own
   // retry settings, so the exhaustion of the attempts is timed only in the one embedded process.
-  it.runIf(mode === "embedded")(
-    "marks a delivery FAILED after the last attempt and redelivers it",
-    async () => {
+  if (mode === "embedded")
+    it("marks a delivery FAILED after the last attempt and redelivers it", async () => {
       const down = await register("/down", [WebhookEventType.UPLOADED]);
       receiver.answer("/down", [], 503);
       await upload();
@@ -219,6 +245,8 @@ describe.each(["embedded", "cluster"] as const)("webhooks (%s)", (mode) => {
       ).toBe(Code.NotFound);
 
       receiver.answer("/down", [], 200);
+      // Rotated before the redelivery: the next attempt is signed with the new secret only.
+      const rotated = await api.webhooks.rotateWebhookEndpointSecret({ name: down.name });
       const again = await api.webhooks.redeliverWebhookDelivery({ name: failed.name });
       expect(again.delivery?.state).toBe(WebhookDeliveryState.PENDING);
       const succeeded = await eventually(async () => {
@@ -229,10 +257,13 @@ describe.each(["embedded", "cluster"] as const)("webhooks (%s)", (mode) => {
       });
       expect(succeeded).toMatchObject({ attempts: 4, lastResponseCode: 200, lastError: "" });
       expect(receiver.on("/down").map((r) => r.status)).toEqual([503, 503, 503, 200]);
+      const last = receiver.on("/down").at(-1);
+      const signature = String(last?.headers["docmesh-signature"]);
+      expect(verifyWebhookSignature(rotated.secret, last?.body ?? "", signature)).toBe(true);
+      expect(verifyWebhookSignature(down.secret, last?.body ?? "", signature)).toBe(false);
       // Delivered once: a second redelivery is refused.
       expect(await codeOf(api.webhooks.redeliverWebhookDelivery({ name: failed.name }))).toBe(
         Code.FailedPrecondition,
       );
-    },
-  );
+    });
 });
