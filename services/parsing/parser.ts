@@ -3,10 +3,11 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
+import { FairAdmission } from "../platform/bus/fair-admission.ts";
 import { type OcrRun, tracedParse } from "../platform/telemetry/parse.ts";
 import { ParseError } from "./errors.ts";
 import { TEXT_MEMORY_FACTOR } from "./format.ts";
-import type { WorkerReply, WorkerRequest } from "./protocol.ts";
+import type { WorkerMessage, WorkerRequest } from "./protocol.ts";
 import { isSupportedMediaType, MEDIA_TYPES, sniffMediaType, TEXT_MEDIA_TYPES } from "./sniff.ts";
 import type { ParseBudget, ParsedDocument } from "./types.ts";
 
@@ -28,17 +29,21 @@ export const DEFAULT_PARSE_BUDGET: ParseBudget = {
  * dies, this process does not). Every failure is a ParseError with a reason, `retriable: false`.
  *
  * `mediaType` should be the sniffed type; bytes that contradict it fail as `malformed`.
+ * `fairKey` (the tenant) shares the threads fairly: when jobs wait, a free thread goes to the key
+ * with the fewest jobs running, so one tenant's hostile documents hold at most the threads they
+ * already have while other tenants' documents get the next free one.
  */
 export async function parseDocument(
   bytes: Uint8Array,
   mediaType: string,
   budget: ParseBudget = DEFAULT_PARSE_BUDGET,
+  fairKey = "",
 ): Promise<ParsedDocument> {
   checkInput(bytes, mediaType);
   checkMemoryEstimate(bytes, mediaType, budget);
   // The span covers the wait for a parser thread too: that wait is part of the document's latency.
   return tracedParse(mediaType, bytes.byteLength, () =>
-    poolFor(budget.maxMemoryMb).run(bytes, mediaType, budget),
+    poolFor(budget.maxMemoryMb).run(bytes, mediaType, budget, fairKey),
   );
 }
 
@@ -142,6 +147,10 @@ interface Slot {
   worker: Worker;
   job?: Job;
   timer?: NodeJS.Timeout;
+  /** The thread has loaded its modules: a job's time budget runs from then, not from the spawn. */
+  ready: boolean;
+  /** Starts the budget of a job dispatched before the thread was ready. */
+  onReady?: () => void;
 }
 
 let nextId = 1;
@@ -149,16 +158,33 @@ let nextId = 1;
 class ParserPool {
   private readonly slots = new Set<Slot>();
   private readonly queue: Job[] = [];
+  /** Which key's job gets the next free thread (jobs past it start at once). */
+  private readonly gate: FairAdmission;
+  private readonly closing = new AbortController();
   constructor(
     private readonly maxMemoryMb: number,
     private readonly size: number,
-  ) {}
+  ) {
+    this.gate = new FairAdmission(size);
+  }
 
-  run(bytes: Uint8Array, mediaType: string, budget: ParseBudget): Promise<ParseResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: nextId++, bytes, mediaType, budget, resolve, reject });
-      this.pump();
-    });
+  async run(
+    bytes: Uint8Array,
+    mediaType: string,
+    budget: ParseBudget,
+    fairKey: string,
+  ): Promise<ParseResult> {
+    const started = await this.gate.run(
+      fairKey,
+      () =>
+        new Promise<ParseResult>((resolve, reject) => {
+          this.queue.push({ id: nextId++, bytes, mediaType, budget, resolve, reject });
+          this.pump();
+        }),
+      this.closing.signal,
+    );
+    if (started === "aborted") throw new ParseError("timeout", "parser pool closed");
+    return started;
   }
 
   /** Workers terminated (timeout) whose thread has not exited yet. */
@@ -173,6 +199,7 @@ class ParserPool {
   async close(): Promise<void> {
     const slots = [...this.slots];
     this.slots.clear();
+    this.closing.abort();
     for (const job of this.queue.splice(0)) job.reject(new ParseError("timeout", "parser pool closed"));
     await Promise.all(
       slots.map(async (s) => {
@@ -211,9 +238,15 @@ class ParserPool {
     });
     worker.stdout.resume();
     worker.stderr.resume();
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, ready: false };
     worker.unref();
-    worker.on("message", (reply: WorkerReply) => {
+    worker.on("message", (reply: WorkerMessage) => {
+      if ("ready" in reply) {
+        slot.ready = true;
+        slot.onReady?.();
+        slot.onReady = undefined;
+        return;
+      }
       const job = slot.job;
       if (!job || reply.id !== job.id) return;
       this.finish(slot);
@@ -258,21 +291,30 @@ class ParserPool {
       maxUncompressedBytes: job.budget.maxUncompressedBytes,
       maxMemoryMb: job.budget.maxMemoryMb,
     };
-    slot.timer = setTimeout(() => {
-      if (slot.job !== job) return;
-      this.retire(slot);
-      this.exiting.add(slot.worker);
-      slot.worker.once("exit", () => this.exiting.delete(slot.worker));
-      void slot.worker.terminate();
-      job.reject(new ParseError("timeout", `parser exceeded its time budget of ${job.budget.timeoutMs} ms`));
-      this.pump();
-    }, job.budget.timeoutMs);
+    const startBudget = () => {
+      slot.timer = setTimeout(() => {
+        if (slot.job !== job) return;
+        this.retire(slot);
+        this.exiting.add(slot.worker);
+        slot.worker.once("exit", () => this.exiting.delete(slot.worker));
+        void slot.worker.terminate();
+        job.reject(
+          new ParseError("timeout", `parser exceeded its time budget of ${job.budget.timeoutMs} ms`),
+        );
+        this.pump();
+      }, job.budget.timeoutMs);
+    };
+    // A thread spawned for this job (after a timeout killed the last one) loads its modules first;
+    // on a busy machine that alone could use up a short budget.
+    if (slot.ready) startBudget();
+    else slot.onReady = startBudget;
     slot.worker.postMessage(req, [copy.buffer]);
   }
 
   private finish(slot: Slot): void {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = undefined;
+    slot.onReady = undefined;
     slot.job = undefined;
     slot.worker.unref();
   }

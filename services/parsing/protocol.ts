@@ -13,3 +13,10 @@ export interface WorkerRequest {
 export type WorkerReply =
   | { id: number; ok: true; doc: ParsedDocument; ocrRuns: { startMs: number; endMs: number }[] }
   | { id: number; ok: false; reason: ParseFailureReason; message: string };
+
+/** Sent once by a new thread when its modules are loaded and it listens for jobs. */
+export interface WorkerReady {
+  ready: true;
+}
+
+export type WorkerMessage = WorkerReply | WorkerReady;

@@ -3,7 +3,7 @@ import { parseInThisThread } from "./dispatch.ts";
 import { ParseError } from "./errors.ts";
 import { setMaxTextChars, TEXT_MEMORY_FACTOR } from "./format.ts";
 import { takeOcrRuns } from "./ocr.ts";
-import type { WorkerReply, WorkerRequest } from "./protocol.ts";
+import type { WorkerReady, WorkerReply, WorkerRequest } from "./protocol.ts";
 
 // The parsing worker thread: one job at a time, sent by parser.ts. A job that hangs or blows the
 // heap is dealt with by the parent (terminate / resourceLimits), never here.
@@ -35,3 +35,5 @@ port.on("message", async (req: WorkerRequest) => {
   takeOcrRuns(); // a failed parse's runs are not reported
   port.postMessage(reply);
 });
+
+port.postMessage({ ready: true } satisfies WorkerReady);

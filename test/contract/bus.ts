@@ -486,6 +486,48 @@ export function busContract(
       for (const k of keys) expect(seen.get(k)).toEqual([0, 1, 2, 3, 4]);
     });
 
+    it("a slow record holds up no other partition; its own partition resumes after it", async () => {
+      const t = fresh(2);
+      await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);
+      const keyOn = (partition: number, tag: string) => {
+        for (let i = 0; ; i++) {
+          const key = `${tag}-${i}`;
+          if (partitionForKey(key, t.partitions) === partition) return key;
+        }
+      };
+      const slow = keyOn(0, "slow");
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const handled: string[] = [];
+      const { group: groupId, topic } = t;
+      await subscribe({
+        groupId,
+        topic,
+        concurrency: 4,
+        handler: async (r) => {
+          if (r.key === slow) {
+            handled.push("slow started");
+            await held; // a document at its parse budget
+          }
+          handled.push(r.key);
+        },
+      });
+      await bus.publish(t.topic, [msg(slow, 0)]);
+      await waitFor(() => handled.includes("slow started"), waitMs, "the slow record to start");
+      // Published (and fetched) after the slow record: the other partition's flows meanwhile.
+      const other = keyOn(1, "other");
+      const behind = keyOn(0, "behind");
+      await bus.publish(t.topic, [msg(other, 0), msg(behind, 0)]);
+      await waitFor(() => handled.includes(other), waitMs, "the other partition's record");
+      expect(handled).not.toContain(slow);
+      release();
+      await waitFor(() => handled.includes(behind), waitMs, "the record behind the slow one");
+      expect(handled.indexOf(slow)).toBeGreaterThan(-1);
+      expect(handled.filter((k) => k === behind)).toHaveLength(1);
+    });
+
     it("with concurrency, commits only the finished prefix: a restart redelivers from the first unfinished record", async () => {
       const t = fresh(1);
       await bus.ensureTopics([{ name: t.topic, partitions: t.partitions, retentionMs: 3_600_000 }]);

@@ -407,6 +407,8 @@ class KafkaSubscription {
   private stopping: Promise<void> | undefined;
   /** Aborted by stop(): records still waiting for admission are left for the next owner. */
   private readonly halt = new AbortController();
+  /** Batches handed back to kafkajs while some of their records still run (finishDetached). */
+  private readonly detached = new Set<Promise<void>>();
 
   constructor(
     private readonly bus: KafkaBus,
@@ -474,10 +476,11 @@ class KafkaSubscription {
     let committed: string | undefined;
     const commitIntervalMs = this.bus.options.commitIntervalMs ?? 1000;
     let lastCommit = Date.now();
-    const commit = async () => {
+    /** Commits the finished prefix; `fetchFrom` also moves kafkajs's fetch position there. */
+    const commit = async (fetchFrom = true) => {
       const offset = window.committable();
       if (offset === undefined || offset === committed) return;
-      resolveOffset((BigInt(offset) - 1n).toString());
+      if (fetchFrom) resolveOffset((BigInt(offset) - 1n).toString());
       if (!this.options.ephemeral)
         await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
       committed = offset;
@@ -492,6 +495,8 @@ class KafkaSubscription {
       }
     };
     const timer = setInterval(() => void beat().catch(() => {}), this.bus.options.heartbeatTimerMs ?? 1000);
+    let allStarted = false;
+    let detached = false;
     try {
       for (const message of batch.messages) {
         await window.room();
@@ -515,6 +520,28 @@ class KafkaSubscription {
         );
         if (Date.now() - lastCommit >= commitIntervalMs) await commit();
       }
+      allStarted = !window.stopped && !work.signal.aborted;
+      const last = batch.messages.at(-1);
+      if (allStarted && last && !(await settlesWithin(window.drain(), DETACH_AFTER_MS))) {
+        // kafkajs fetches again only once every partition's batch of the last fetch returned, so one
+        // slow record (a document at its parse budget) would hold up the records of all partitions.
+        // Hand the batch back instead: this partition pauses until its stragglers finish (its order
+        // kept), the fetch position moves past the batch, the other partitions keep flowing.
+        await commit();
+        this.consumer.pause([{ topic, partitions: [partition] }]);
+        resolveOffset(last.offset);
+        detached = true;
+        const first = batch.messages[0]?.offset ?? last.offset;
+        const finishing = this.finishDetached({ topic, partition, first }, window, work, () =>
+          commit(false),
+        ).finally(() => {
+          clearInterval(timer);
+          this.inFlight.delete(work);
+          this.detached.delete(finishing);
+        });
+        this.detached.add(finishing);
+        return;
+      }
       await window.drain();
       await commit();
     } catch (error) {
@@ -526,8 +553,38 @@ class KafkaSubscription {
       await window.drain().catch(() => {});
       if (!wasAborted) throw error;
     } finally {
-      clearInterval(timer);
-      this.inFlight.delete(work);
+      if (!detached) {
+        clearInterval(timer);
+        this.inFlight.delete(work);
+      }
+    }
+  }
+
+  /**
+   * The rest of a handed-back batch: waits for its records, commits, and resumes the partition. If
+   * they fail to finish (rebalance, stop) the fetch position goes back to the first unfinished
+   * record, so it is redelivered as from an ordinary batch.
+   */
+  private async finishDetached(
+    { topic, partition, first }: { topic: string; partition: number; first: string },
+    window: KeyOrderedWindow,
+    work: AbortController,
+    commit: () => Promise<void>,
+  ): Promise<void> {
+    let redeliver = false;
+    try {
+      await window.drain();
+      await commit();
+      redeliver = window.stopped; // some records came back aborted
+    } catch (error) {
+      redeliver = true;
+      work.abort(error);
+      await window.drain().catch(() => {});
+    } finally {
+      if (!this.halt.signal.aborted) {
+        if (redeliver) this.consumer.seek({ topic, partition, offset: window.committable() ?? first });
+        this.consumer.resume([{ topic, partitions: [partition] }]);
+      }
     }
   }
 
@@ -539,6 +596,8 @@ class KafkaSubscription {
         for (const work of this.inFlight) work.abort(new Error("consumer stopping"));
       }, drainTimeoutMs);
       try {
+        // Handed-back batches finish and commit while this member still owns their partitions.
+        await Promise.allSettled([...this.detached]);
         // kafkajs stop(): no new fetches, waits for the running eachBatch calls (which stop after the
         // in-flight record and commit), then leaves the group.
         await this.consumer.disconnect();
@@ -548,6 +607,22 @@ class KafkaSubscription {
       if (this.options.ephemeral) await this.bus.deleteGroup(this.options.groupId);
     })();
     return this.stopping;
+  }
+}
+
+/** How long a batch whose records all started may take before it is handed back to kafkajs. */
+const DETACH_AFTER_MS = 200;
+
+/** True if `promise` settles within `ms` (its rejection is rethrown), false if not yet. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

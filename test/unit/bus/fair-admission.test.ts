@@ -22,7 +22,7 @@ function job(log: string[], name: string) {
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe("FairAdmission", () => {
-  it("admits waiting records round robin by key, each key in arrival order", async () => {
+  it("admits waiting records by key, fewest running then admitted longest ago, each key in arrival order", async () => {
     const gate = new FairAdmission(1);
     const log: string[] = [];
     const jobs = ["a1", "a2", "a3", "a4", "b1", "c1", "b2"].map((name) => job(log, name));
@@ -38,8 +38,27 @@ describe("FairAdmission", () => {
       await tick();
     }
     await Promise.all(runs);
-    // b1 waits for one record of a, not for a's backlog.
-    expect(log).toEqual(["a1", "a2", "b1", "c1", "a3", "b2", "a4"]);
+    // b1 and c1 wait for the record of a that was running, not for a's backlog: a1 got in without
+    // waiting, yet a is served after the keys never admitted.
+    expect(log).toEqual(["a1", "b1", "c1", "a2", "b2", "a3", "a4"]);
+  });
+
+  it("gives a free permit to the key with the fewest records running", async () => {
+    const gate = new FairAdmission(3);
+    const log: string[] = [];
+    const jobs = ["a1", "a2", "b1", "a3", "b2"].map((name) => job(log, name));
+    const keys = ["a", "a", "b", "a", "b"];
+    const runs = jobs.map((j, i) => gate.run(keys[i] ?? "", j.work, never));
+    await tick();
+    expect(log).toEqual(["a1", "a2", "b1"]);
+    // b1 finishes first: a has 2 running, b none, so b2 goes before a3 although a3 came first.
+    jobs[2]?.release();
+    await tick();
+    await tick();
+    expect(log).toEqual(["a1", "a2", "b1", "b2"]);
+    for (const j of jobs) j.release();
+    await Promise.all(runs);
+    expect(log).toEqual(["a1", "a2", "b1", "b2", "a3"]);
   });
 
   it("runs up to `permits` at once and leaves a record whose signal aborts while it waits", async () => {
