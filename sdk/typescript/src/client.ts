@@ -3,9 +3,11 @@
 import { type Client, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { toDocmeshError } from "./errors.ts";
+import { AdminService } from "./gen/docmesh/admin/v1/admin_service_pb.ts";
 import { IngestionService } from "./gen/docmesh/ingestion/v1/ingestion_service_pb.ts";
 import { MetadataService } from "./gen/docmesh/metadata/v1/metadata_service_pb.ts";
 import { ProgressService } from "./gen/docmesh/progress/v1/progress_service_pb.ts";
+import { ReviewService } from "./gen/docmesh/review/v1/review_service_pb.ts";
 import { SearchService } from "./gen/docmesh/search/v1/search_service_pb.ts";
 import { bearerInterceptor, type TokenSource } from "./token.ts";
 
@@ -48,6 +50,10 @@ export interface DocmeshClients {
   metadata: Client<typeof MetadataService>;
   search: Client<typeof SearchService>;
   progress: Client<typeof ProgressService>;
+  /** The review queue (needs the reviewer role when the server checks tokens). */
+  review: Client<typeof ReviewService>;
+  /** Dead letters, replays, pipeline status (needs the admin role). */
+  admin: Client<typeof AdminService>;
 }
 
 export function createDocmeshClients(options: DocmeshOptions): DocmeshClients {
@@ -66,5 +72,7 @@ export function createDocmeshClients(options: DocmeshOptions): DocmeshClients {
     metadata: createClient(MetadataService, transport),
     search: createClient(SearchService, transport),
     progress: createClient(ProgressService, transport),
+    review: createClient(ReviewService, transport),
+    admin: createClient(AdminService, transport),
   };
 }

@@ -10,6 +10,8 @@ export class Docmesh implements DocmeshClients {
   readonly metadata: DocmeshClients["metadata"];
   readonly search: DocmeshClients["search"];
   readonly progress: DocmeshClients["progress"];
+  readonly review: DocmeshClients["review"];
+  readonly admin: DocmeshClients["admin"];
 
   constructor(options: DocmeshOptions) {
     const clients = createDocmeshClients(options);
@@ -17,6 +19,8 @@ export class Docmesh implements DocmeshClients {
     this.metadata = clients.metadata;
     this.search = clients.search;
     this.progress = clients.progress;
+    this.review = clients.review;
+    this.admin = clients.admin;
   }
 
   /** One file: one call below `largeFileBytes`, the presigned path above. */

@@ -3,6 +3,7 @@ export { createDocmeshClients, type DocmeshClients, type DocmeshOptions } from "
 export { Docmesh } from "./docmesh.ts";
 export * from "./errors.ts";
 export { expandInputs } from "./files.ts";
+export { AdminService, DeadLetterState, ReplayState } from "./gen/docmesh/admin/v1/admin_service_pb.ts";
 export * from "./gen/docmesh/document/v1/document_pb.ts";
 export * from "./gen/docmesh/document/v1/filter_pb.ts";
 export { IngestionService } from "./gen/docmesh/ingestion/v1/ingestion_service_pb.ts";
@@ -12,6 +13,7 @@ export {
   ProgressService,
   type ProgressUpdate,
 } from "./gen/docmesh/progress/v1/progress_service_pb.ts";
+export { ReviewService } from "./gen/docmesh/review/v1/review_service_pb.ts";
 export { SearchMode, type SearchResult, SearchService } from "./gen/docmesh/search/v1/search_service_pb.ts";
 export {
   WebhookDeliveryState,

@@ -8,13 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintToken } from "../../../gateway/dev-token.ts";
 import { startDocmesh, type TestDocmesh } from "../../support/docmesh.ts";
 import { freePort } from "../../support/process.ts";
-import { runTs } from "../sdk/run-node.ts";
+import { cli } from "./run-cli.ts";
 
-const BIN = "sdk/typescript/bin/docmesh.js";
 let open: TestDocmesh; // DOCMESH_AUTH=none
 let secured: TestDocmesh; // DOCMESH_AUTH=jwt
 let folder: string;
-const home = mkdtempSync(join(tmpdir(), "docmesh-cli-home-")); // no stray ~/.config/docmesh
+const home = mkdtempSync(join(tmpdir(), "docmesh-cli-config-")); // where the test writes a config file
 
 beforeAll(async () => {
   [open, secured] = await Promise.all([startDocmesh("embedded"), startDocmesh("embedded", { auth: "jwt" })]);
@@ -33,16 +32,7 @@ afterAll(async () => {
   await Promise.all([open?.stop(), secured?.stop()]);
 });
 
-function docmesh(args: string[], env: Record<string, string | undefined> = {}) {
-  return runTs(BIN, args, {
-    HOME: home,
-    XDG_CONFIG_HOME: undefined,
-    DOCMESH_CONFIG: undefined,
-    DOCMESH_TOKEN: undefined,
-    DOCMESH_URL: open.url,
-    ...env,
-  });
-}
+const docmesh = cli(() => open.url);
 
 describe("docmesh CLI", () => {
   let invoice = "";

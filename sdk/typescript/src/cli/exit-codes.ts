@@ -16,7 +16,7 @@ export const EXIT = {
   refused: 5,
   /** The server could not be reached, or stayed unavailable. */
   unavailable: 6,
-  /** Partly done: some files failed to upload, or a watched document ended FAILED. */
+  /** Partly done: some files failed to upload, a watched document ended FAILED, some dead letters were not redriven. */
   partial: 7,
 } as const;
 

@@ -4,7 +4,10 @@ import { Code } from "@connectrpc/connect";
 import { Docmesh } from "../docmesh.ts";
 import { toDocmeshError } from "../errors.ts";
 import type { Context } from "./commands/context.ts";
+import { dlq } from "./commands/dlq.ts";
 import { edit, get, reprocess, search } from "./commands/documents.ts";
+import { replay } from "./commands/replay.ts";
+import { review } from "./commands/review.ts";
 import { upload } from "./commands/upload.ts";
 import { watch } from "./commands/watch.ts";
 import { configPath, resolveConnection } from "./config.ts";
@@ -24,6 +27,19 @@ Commands:
   edit documents/<id>            --category <c>  --set group.field=value (repeatable)  --fields <json>
                                  --reason <text>  --etag <etag> (default: the current one)
   reprocess documents/<id>       run the pipeline again
+  review list                    the review queue  --batch batches/<id>  --include-claimed  --limit <n> (50)
+  review claim <task>            take a lease  --lease <seconds>   (<task>: reviewTasks/<id> or documents/<id>)
+  review release <task>          give it back
+  review complete <task>         accept as is, or correct: --category <c>  --set group.field=value  --fields <json>
+                                 --comment <text>  --keep-in-review  --etag <etag> (default: the current one)
+  review stats                   queue depth, ages, completions  --days <n> (30)
+  dlq list                       dead letters  --state pending|redriven|all (pending)  --group <consumer group>
+                                 --document documents/<id>  --limit <n> (50)
+  dlq redrive deadLetters/<id>...   publish them again (or --all with the filter flags above, --limit <n>)
+  replay start                   --from-stage classify|extract|index  --limit <n> (required)  --batch batches/<id>
+                                 --status indexed,needs-review,partial,failed  --category <c,...>  --tenant <t>  --wait
+  replay status replays/<id>     progress  --wait (until it is no longer running)
+  replay cancel replays/<id>     stop it
   config                         show the server URL and where it and the token came from
 
 Global flags:
@@ -34,7 +50,8 @@ Global flags:
 
 Config file: $DOCMESH_CONFIG, else $XDG_CONFIG_HOME/docmesh/config.json or ~/.config/docmesh/config.json
 Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 auth, 5 refused by the server,
-            6 server unavailable, 7 partly done (some uploads failed, or a document ended FAILED)`;
+            6 server unavailable, 7 partly done (some uploads failed, a document ended FAILED,
+            or some dead letters could not be redriven)`;
 
 export async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -81,6 +98,12 @@ export async function main(argv: string[]): Promise<number> {
         return await edit(context, rest, flags);
       case "reprocess":
         return await reprocess(context, rest);
+      case "review":
+        return await review(context, rest, flags);
+      case "dlq":
+        return await dlq(context, rest, flags);
+      case "replay":
+        return await replay(context, rest, flags);
       case "config": {
         const { url, sources, token } = connection;
         const shown = {
@@ -146,6 +169,19 @@ function parse(argv: string[]) {
       fields: { type: "string" },
       reason: { type: "string" },
       etag: { type: "string" },
+      "include-claimed": { type: "boolean" },
+      lease: { type: "string" },
+      comment: { type: "string" },
+      "keep-in-review": { type: "boolean" },
+      days: { type: "string" },
+      state: { type: "string" },
+      group: { type: "string" },
+      document: { type: "string" },
+      all: { type: "boolean" },
+      "from-stage": { type: "string" },
+      status: { type: "string", multiple: true },
+      tenant: { type: "string" },
+      wait: { type: "boolean" },
     },
   });
 }

@@ -1,11 +1,11 @@
 // docmesh get | search | reprocess | edit: one document or a search, human or --json.
-import { create, fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
+import { create, toJson } from "@bufbuild/protobuf";
 import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
-import { Category, ExtractedFieldsSchema } from "../../gen/docmesh/document/v1/document_pb.ts";
 import { SearchMode, SearchResultSchema } from "../../gen/docmesh/search/v1/search_service_pb.ts";
 import { EXIT, UsageError } from "../exit-codes.ts";
 import { categoryName, documentJson, formatDocument, statusName } from "../format.ts";
 import type { Context } from "./context.ts";
+import { type CorrectionFlags, corrections } from "./corrections.ts";
 
 const DOCUMENT = /^documents\/[0-9a-f-]{36}$/;
 
@@ -71,10 +71,7 @@ export async function search(context: Context, words: string[], flags: SearchFla
   return EXIT.ok;
 }
 
-export interface EditFlags {
-  category?: string;
-  set?: string[];
-  fields?: string;
+export interface EditFlags extends CorrectionFlags {
   reason?: string;
   etag?: string;
 }
@@ -85,45 +82,16 @@ export interface EditFlags {
  */
 export async function edit(context: Context, names: string[], flags: EditFlags): Promise<number> {
   const name = oneDocument(names, "edit");
-  const sets = flags.set ?? [];
-  if (flags.category === undefined && sets.length === 0 && flags.fields === undefined) {
+  if (flags.category === undefined && !flags.set?.length && flags.fields === undefined) {
     throw new UsageError("edit needs --category, --set or --fields");
   }
-  if (flags.fields !== undefined && sets.length) throw new UsageError("use --set or --fields, not both");
   const current = await context.docmesh.getDocument(name);
-  const paths: string[] = [];
-  let category = Category.UNSPECIFIED;
-  if (flags.category !== undefined) {
-    const value = Category[`${flags.category.toUpperCase()}` as keyof typeof Category];
-    if (typeof value !== "number" || value === Category.UNSPECIFIED) {
-      throw new UsageError("--category is invoice, receipt, contract, report or other");
-    }
-    category = value;
-    paths.push("category");
-  }
-  let fields: JsonValue | undefined;
-  if (flags.fields !== undefined) {
-    try {
-      fields = JSON.parse(flags.fields) as JsonValue;
-    } catch (error) {
-      throw new UsageError(`--fields is not JSON: ${(error as Error).message}`);
-    }
-  } else if (sets.length) {
-    fields = current.fields ? (toJson(ExtractedFieldsSchema, current.fields) as JsonValue) : {};
-    for (const assignment of sets) applySet(fields as Record<string, JsonValue>, assignment);
-  }
-  if (fields !== undefined) paths.push("fields");
-  let parsedFields: ReturnType<typeof fromJson<typeof ExtractedFieldsSchema>> | undefined;
-  try {
-    parsedFields = fields === undefined ? undefined : fromJson(ExtractedFieldsSchema, fields);
-  } catch (error) {
-    throw new UsageError(`fields do not match the contract: ${(error as Error).message}`);
-  }
+  const { paths, category, fields } = corrections(flags, current);
   const { document } = await context.docmesh.metadata.updateDocument({
     name,
     etag: flags.etag ?? current.etag,
     category,
-    ...(parsedFields ? { fields: parsedFields } : {}),
+    ...(fields ? { fields } : {}),
     updateMask: create(FieldMaskSchema, { paths }),
     reason: flags.reason ?? "",
   });
@@ -131,38 +99,4 @@ export async function edit(context: Context, names: string[], flags: EditFlags):
   if (context.json) context.print({ document: documentJson(document) });
   else context.say(`${document.name}: updated ${paths.join(" and ")}\n${formatDocument(document)}`);
   return EXIT.ok;
-}
-
-/** `group.field=value`: sets `value` (a number for amounts, a list for `values`), creating the field. */
-function applySet(fields: Record<string, JsonValue>, assignment: string) {
-  const match = /^([a-zA-Z]+)\.([a-zA-Z_]+)=(.*)$/s.exec(assignment);
-  if (!match)
-    throw new UsageError(`--set wants group.field=value, e.g. invoice.totalAmount=120.50: ${assignment}`);
-  const [, group = "", field = "", raw = ""] = match;
-  if (group === "extra") {
-    const extra = (Array.isArray(fields.extra) ? fields.extra : []) as { key: string; value: string }[];
-    const existing = extra.find((entry) => entry.key === field);
-    if (existing) existing.value = raw;
-    else extra.push({ key: field, value: raw });
-    fields.extra = extra as JsonValue;
-    return;
-  }
-  // A category's fields sit in one group; setting another group's field switches the group.
-  for (const key of Object.keys(fields)) if (key !== group && key !== "extra") delete fields[key];
-  const target = (fields[group] ?? {}) as Record<string, Record<string, JsonValue>>;
-  fields[group] = target;
-  const message = ExtractedFieldsSchema.fields.find((f) => f.jsonName === group)?.message;
-  const fieldType = message?.fields.find((f) => f.jsonName === field)?.message?.typeName;
-  if (!message || !fieldType) throw new UsageError(`no field ${group}.${field} in the contract`);
-  const entry: Record<string, JsonValue> = {};
-  if (fieldType.endsWith("AmountField")) {
-    const amount = Number(raw);
-    if (!Number.isFinite(amount)) throw new UsageError(`${group}.${field} is an amount: ${raw}`);
-    entry.value = amount;
-  } else if (fieldType.endsWith("TextListField")) {
-    entry.values = raw.split(",").map((v) => v.trim());
-  } else {
-    entry.value = raw;
-  }
-  target[field] = entry;
 }
