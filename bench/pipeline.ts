@@ -8,7 +8,7 @@
 // core) runs in the same run, before and after the pipeline, and the bench prints the ratio to it;
 // --ceiling=N parses N documents each time instead of `uploads` (a multiple of the corpus keeps the mix).
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ingestion } from "../services/ingestion/ingest.ts";
@@ -185,4 +185,5 @@ console.log(
 for (const { child } of children) await child.kill("SIGTERM");
 if (platform.index instanceof OpenSearchIndex) await platform.index.drop();
 await running.stop();
+rmSync(config.dataDir, { recursive: true, force: true }); // embedded data of a few hundred MB
 process.exit(0);
