@@ -11,10 +11,9 @@ import os
 import sys
 
 from docmesh.document.v1 import document_pb2
-from docmesh.ingestion.v1 import ingestion_service_pb2 as ingestion
 from docmesh.metadata.v1 import metadata_service_pb2 as metadata
 from docmesh.search.v1 import search_service_pb2 as search
-from docmesh_sdk import Docmesh, NotFoundError
+from docmesh_sdk import Docmesh, NotFoundError, UploadFailure
 
 
 def main(folder: str) -> None:
@@ -24,13 +23,13 @@ def main(folder: str) -> None:
         large_file_bytes=int(os.environ.get("LARGE_FILE_BYTES") or 16 * 1024 * 1024),
     )
 
-    # 1. Upload every file of the folder into a new batch, one after another.
-    batch = docmesh.ingestion.create_batch(ingestion.CreateBatchRequest(display_name="quickstart")).batch.name
-    uploads = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.is_file():
-            result = docmesh.upload_file(entry.path, batch=batch)
-            uploads.append({"name": result.document.name, "method": result.method, "duplicate": result.duplicate})
+    # 1. Upload the folder into a new batch, one file at a time (so the first of two copies is the original).
+    uploaded = docmesh.upload_many([folder], create_batch="quickstart", concurrency=1)
+    batch, uploads = uploaded.batch, []
+    for outcome in uploaded.outcomes:  # in path order; a failed file does not stop the others
+        if isinstance(outcome, UploadFailure):
+            raise outcome.error
+        uploads.append({"name": outcome.document.name, "method": outcome.method, "duplicate": outcome.duplicate})
 
     # 2. Watch the batch until every document is terminal (reconnects resume from the cursors).
     final = {}
