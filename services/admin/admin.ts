@@ -25,6 +25,7 @@ export async function startAdmin(
   const intake = await startDeadLetterIntake(platform.bus, platform.codec, deadLetters);
   const replayStore = new ReplayStore(platform.db, DOCUMENT_EVENTS_TOPIC);
   const replays = new Replays(replayStore, committed);
+  replays.watchOrphans();
   return {
     handlers: adminHandlers({
       db: platform.db,

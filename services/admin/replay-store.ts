@@ -81,8 +81,11 @@ export class ReplayStore {
     return rows[0];
   }
 
-  /** The ids the replay will work through, oldest first, at most its limit. */
-  async match(replay: ReplayRow): Promise<string[]> {
+  /**
+   * The ids the replay will work through, oldest first, at most its limit; recorded as `matched`
+   * unless `record` is false (a resumed replay keeps the count it started with).
+   */
+  async match(replay: ReplayRow, record = true): Promise<string[]> {
     const q = replay.filter;
     const where = ["status = ANY($1)"];
     const params: unknown[] = [q.statuses.length > 0 ? q.statuses : TERMINAL];
@@ -100,11 +103,44 @@ export class ReplayStore {
       `SELECT id FROM documents WHERE ${where.join(" AND ")} ORDER BY create_time, id LIMIT $${params.length}`,
       params,
     );
-    await this.db.query("UPDATE replays SET matched = $2, update_time = now() WHERE id = $1", [
-      replay.id,
-      rows.length,
-    ]);
+    if (record) {
+      await this.db.query("UPDATE replays SET matched = $2, update_time = now() WHERE id = $1", [
+        replay.id,
+        rows.length,
+      ]);
+    }
     return rows.map((r) => r.id);
+  }
+
+  /** The documents this replay already sent back. */
+  async sentBack(id: string): Promise<Set<string>> {
+    const { rows } = await this.db.query<{ document_id: string }>(
+      "SELECT document_id FROM replay_documents WHERE replay_id = $1",
+      [id],
+    );
+    return new Set(rows.map((r) => r.document_id));
+  }
+
+  /** A running replay's runner says it is alive: update_time is its heartbeat. */
+  async touch(id: string): Promise<void> {
+    await this.db.query("UPDATE replays SET update_time = now() WHERE id = $1 AND state = $2", [
+      id,
+      ReplayState.RUNNING,
+    ]);
+  }
+
+  /**
+   * Takes over the RUNNING replays whose runner has not been heard of for `staleMs` (its process
+   * died or stopped). One statement, so of several processes asking at once only one gets each.
+   */
+  async claimStale(staleMs: number): Promise<ReplayRow[]> {
+    const { rows } = await this.db.query<ReplayRow>(
+      `UPDATE replays SET update_time = now()
+        WHERE state = $1 AND update_time < now() - $2 * interval '1 millisecond'
+        RETURNING *`,
+      [ReplayState.RUNNING, staleMs],
+    );
+    return rows;
   }
 
   /** Documents this replay sent back that are not terminal again yet. */
