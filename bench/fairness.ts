@@ -7,7 +7,7 @@
 // before fair admission. Latency is the document's update_time at its terminal status minus its
 // create_time, both stamped by the database.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ingestion } from "../services/ingestion/ingest.ts";
@@ -25,10 +25,11 @@ const deadline = Date.now() + maxSeconds * 1000;
 
 const runId = randomUUID().slice(0, 8);
 if (mode === "cluster") process.env.DOCMESH_OPENSEARCH_INDEX = `docmesh-bench-${runId}`;
+const dataDir = mkdtempSync(join(tmpdir(), "docmesh-fairness-"));
 const base = loadConfig(process.env, {
   mode,
   port: await freePort(),
-  dataDir: mkdtempSync(join(tmpdir(), "docmesh-fairness-")),
+  dataDir,
   logLevel: "warn",
 });
 const config = unfair ? { ...base, stageReadAhead: base.stageConcurrency } : base;
@@ -81,6 +82,9 @@ async function waitTerminal(ids: string[]): Promise<boolean> {
   return false;
 }
 
+/** The small tenant's documents, for where their time went. */
+const smallIds = new Map<string, string[]>();
+
 /** The small tenant's uploads, one every `gapMs`; their latencies once all are terminal. */
 async function smallTenant(tenant: string, gapMs: number): Promise<number[]> {
   const ids: string[] = [];
@@ -89,6 +93,7 @@ async function smallTenant(tenant: string, gapMs: number): Promise<number[]> {
     await new Promise((r) => setTimeout(r, gapMs));
   }
   await waitTerminal(ids);
+  smallIds.set(tenant, ids);
   // A document still not terminal at the deadline counts with its age so far (a lower bound).
   const { rows } = await platform.db.query<{ ms: number }>(
     `SELECT extract(epoch FROM (CASE WHEN status >= 5 THEN update_time ELSE now() END) - create_time)::float8 * 1000 AS ms
@@ -96,6 +101,44 @@ async function smallTenant(tenant: string, gapMs: number): Promise<number[]> {
     [ids],
   );
   return rows.map((r) => r.ms).sort((a, b) => a - b);
+}
+
+/**
+ * Median of where a small tenant's documents spent their time: waiting before each stage (from the
+ * upload or the previous stage's end: relay, bus, admission) and in it (its handler, parser thread
+ * included), from the stage timings the stages record.
+ */
+async function breakdown(tenant: string): Promise<string> {
+  const { rows } = await platform.db.query<{
+    created: Date;
+    timings: { stage: string; startTime: string; duration: string }[];
+  }>("SELECT create_time AS created, stage_timings AS timings FROM documents WHERE id = ANY($1)", [
+    smallIds.get(tenant) ?? [],
+  ]);
+  const parts = new Map<string, number[]>();
+  const add = (name: string, ms: number) => parts.set(name, [...(parts.get(name) ?? []), ms]);
+  for (const row of rows) {
+    let previousEnd = new Date(row.created).getTime();
+    for (const t of row.timings) {
+      const start = Date.parse(t.startTime);
+      const stage = t.stage.replace("STAGE_", "").toLowerCase();
+      add(`wait ${stage}`, start - previousEnd);
+      const ms = Number.parseFloat(t.duration) * 1000;
+      add(stage, ms);
+      previousEnd = start + ms;
+    }
+  }
+  return [...parts]
+    .map(
+      ([name, values]) =>
+        `${name} ${fmt(
+          pct(
+            values.sort((a, b) => a - b),
+            50,
+          ),
+        )}`,
+    )
+    .join(", ");
 }
 
 const pct = (sorted: number[], p: number) =>
@@ -148,6 +191,9 @@ console.log(
 if (Date.now() >= deadline)
   console.log(`  stopped at the ${maxSeconds} s limit: the flood figures are lower bounds`);
 console.log(`  ratio of p95 (flood / no flood): ${(pct(flood, 95) / pct(idle, 95)).toFixed(2)}× (goal ≤ 2×)`);
+console.log(`  where it went (medians), no flood:     ${await breakdown(`small-idle-${runId}`)}`);
+console.log(`  where it went (medians), during flood: ${await breakdown(`small-flood-${runId}`)}`);
 
 await running.stop();
+rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);
