@@ -69,7 +69,17 @@ export async function parseCeiling(
     children.map(async (_, i) => JSON.parse(await next(i)) as { pages: number; cpuMs: number }),
   );
   const seconds = (performance.now() - started) / 1000;
-  for (const child of children) child.stdin?.end();
+  // Gone before returning: a caller reading CPU from /proc must not count them on either side.
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.stdin?.end();
+        }),
+    ),
+  );
   const pages = results.reduce((sum, r) => sum + r.pages, 0);
   return {
     documents,
