@@ -502,7 +502,7 @@ export function busContract(
       });
       const handled: string[] = [];
       const { group: groupId, topic } = t;
-      await subscribe({
+      const first = await subscribe({
         groupId,
         topic,
         concurrency: 4,
@@ -526,6 +526,14 @@ export function busContract(
       await waitFor(() => handled.includes(behind), waitMs, "the record behind the slow one");
       expect(handled.indexOf(slow)).toBeGreaterThan(-1);
       expect(handled.filter((k) => k === behind)).toHaveLength(1);
+      // All of it was committed: a restart of the group gets only what is published afterwards.
+      await first.stop();
+      const again: string[] = [];
+      await subscribe({ groupId, topic, handler: async (r) => void again.push(r.key) });
+      await bus.publish(topic, [msg(other, 1)]);
+      await waitFor(() => again.length >= 1, waitMs, "the record published after the restart");
+      await new Promise((r) => setTimeout(r, quietMs));
+      expect(again).toEqual([other]);
     });
 
     it("with concurrency, commits only the finished prefix: a restart redelivers from the first unfinished record", async () => {
