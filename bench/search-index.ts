@@ -1,20 +1,25 @@
 // Search-index benchmark and corpus ranking check.
 //
 //   npx tsx bench/search-index.ts [embedded|opensearch] [--sizes 10000,100000] [--queries 200] [--max-seconds 1500] [--incremental]
+//       [--force-merge] [--ef-search 1024] [--recall-queries 50]
 //       Synthetic chunks (random unit vectors of 384 dims, ~100 words drawn from a Zipf vocabulary of
 //       20,000 words, 5 chunks per document, 90% of documents in the queried tenant). Prints indexing
 //       throughput and the p50/p95 latency of keyword, semantic and filtered semantic queries at each
 //       size. Stops growing when --max-seconds is reached and reports the size it got to.
+//       OpenSearch also prints, at each size, its baseline from the same run and the ratio to it:
+//       semantic recall and latency with ef_search = k (the former setting) against --ef-search.
+//       --force-merge merges OpenSearch to one segment before querying (one graph per shard: the
+//       lowest recall for a given ef_search). The load average is printed with every table.
 //       opensearch reads DOCMESH_OPENSEARCH_URL (source services.env).
 //
 //   (The corpus ranking check moved to bench/eval-search.ts: real embeddings, per query type, hybrid.)
 
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmbeddedSearchIndex, type TextConfig } from "../services/platform/index/embedded.ts";
-import { OpenSearchIndex } from "../services/platform/index/opensearch.ts";
+import { DEFAULT_EF_SEARCH, OpenSearchIndex } from "../services/platform/index/opensearch.ts";
 import type {
   Category,
   IndexedDocument,
@@ -34,6 +39,9 @@ interface Args {
   maxSeconds: number;
   engines: string[];
   incremental: boolean;
+  forceMerge: boolean;
+  efSearch: number;
+  recallQueries: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -44,6 +52,9 @@ function parseArgs(argv: string[]): Args {
     maxSeconds: 1500,
     engines: ["embedded-english", "embedded-simple", "opensearch"],
     incremental: false,
+    forceMerge: false,
+    efSearch: DEFAULT_EF_SEARCH,
+    recallQueries: 50,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -53,6 +64,9 @@ function parseArgs(argv: string[]): Args {
     else if (arg === "--max-seconds") args.maxSeconds = Number(next());
     else if (arg === "--engines") args.engines = next().split(",");
     else if (arg === "--incremental") args.incremental = true;
+    else if (arg === "--force-merge") args.forceMerge = true;
+    else if (arg === "--ef-search") args.efSearch = Number(next());
+    else if (arg === "--recall-queries") args.recallQueries = Number(next());
     else if (!arg.startsWith("--")) args.mode = arg;
     else throw new Error(`unknown option ${arg}`);
   }
@@ -215,9 +229,21 @@ interface BulkLoader {
 
 type BulkIndex = SearchIndex & { upsertMany(documents: IndexedDocument[]): Promise<void> };
 
-async function openEngine(
-  mode: string,
-): Promise<{ index: BulkIndex; cleanup: () => Promise<void>; describe: string }> {
+interface Engine {
+  index: BulkIndex;
+  describe: string;
+  cleanup: () => Promise<void>;
+  /** The former setting on the same data (OpenSearch semantic: ef_search = k), if any. */
+  baseline?: {
+    describe: string;
+    run<T>(work: (index: SearchIndex) => Promise<T>): Promise<T>;
+  };
+  /** Before querying a size: merges (OpenSearch --force-merge) and says how many segments there are. */
+  prepare: () => Promise<string>;
+}
+
+async function openEngine(args: Args): Promise<Engine> {
+  const mode = args.mode;
   if (mode === "embedded" || mode.startsWith("embedded-")) {
     const textConfig: TextConfig = mode === "embedded-simple" ? "simple" : "english";
     const dataDir = await mkdtemp(join(tmpdir(), "docmesh-bench-index-"));
@@ -229,18 +255,46 @@ async function openEngine(
         await index.close();
         await rm(dataDir, { recursive: true, force: true });
       },
+      prepare: async () => "",
     };
   }
   if (mode === "opensearch") {
     const url = process.env.DOCMESH_OPENSEARCH_URL;
     if (!url) throw new Error("DOCMESH_OPENSEARCH_URL is not set: source services.env first");
-    const index = new OpenSearchIndex({ url, index: `docmesh-bench-${randomUUID().slice(0, 8)}` });
+    const name = `docmesh-bench-${randomUUID().slice(0, 8)}`;
+    const index = new OpenSearchIndex({ url, index: name, efSearch: args.efSearch });
+    // The same physical index searched with ef_search = k, the setting before 2026-11-27.
+    const former = new OpenSearchIndex({ url, index: name, efSearch: 1 });
+    const admin = async (method: string, path: string) => {
+      const response = await fetch(`${url}/${index.indexName}/${path}`, { method });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return response.json() as Promise<unknown>;
+    };
     return {
       index,
-      describe: `OpenSearch at ${url}, index ${index.indexName}`,
+      describe: `OpenSearch at ${url}, index ${index.indexName}, ef_search ${args.efSearch}`,
       cleanup: async () => {
         await index.drop();
-        await index.close();
+        await Promise.all([index.close(), former.close()]);
+      },
+      baseline: {
+        describe: "semantic with ef_search = k (112, the former setting)",
+        run: async (work) => {
+          await former.ensure(DIMS);
+          return work(former);
+        },
+      },
+      prepare: async () => {
+        if (args.forceMerge) {
+          const t = performance.now();
+          await admin("POST", "_forcemerge?max_num_segments=1");
+          console.log(`force-merged to one segment in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+        }
+        const segments = (await admin("GET", "_segments")) as {
+          indices: Record<string, { shards: Record<string, { segments: Record<string, unknown> }[]> }>;
+        };
+        const shards = Object.values(segments.indices[index.indexName]?.shards ?? {}).flat();
+        return `${shards.reduce((n, shard) => n + Object.keys(shard.segments).length, 0)} segment(s)`;
       },
     };
   }
@@ -249,37 +303,51 @@ async function openEngine(
 
 // ---------- latency benchmark ----------
 
-/** Share of the exact 10 nearest documents (best chunk per document) that semantic() returns. */
-async function semanticRecall(
-  index: SearchIndex,
+/** The exact 10 nearest documents (best chunk per document) of each query vector. */
+function exactTop10(
   kept: { documentId: string; vector: Float32Array }[],
-  queries: Synthetic,
-  count: number,
-): Promise<number> {
-  let found = 0;
-  for (let q = 0; q < count; q++) {
-    const vector = queries.unitVector();
+  vectors: Float32Array[],
+): Set<string>[] {
+  return vectors.map((vector) => {
     const best = new Map<string, number>();
     for (const { documentId, vector: v } of kept) {
       let dot = 0;
       for (let i = 0; i < DIMS; i++) dot += (v[i] as number) * (vector[i] as number);
       if (dot > (best.get(documentId) ?? -2)) best.set(documentId, dot);
     }
-    const exact = new Set(
+    return new Set(
       [...best.entries()]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 10)
         .map(([id]) => id),
     );
+  });
+}
+
+/** Share of the exact 10 nearest documents that semantic() returns. */
+async function semanticRecall(
+  index: SearchIndex,
+  vectors: Float32Array[],
+  exact: Set<string>[],
+): Promise<number> {
+  let found = 0;
+  for (const [q, vector] of vectors.entries()) {
     const hits = await index.semantic({ tenant: "bench-main", filter: {}, limit: 10, vector });
-    found += hits.filter((hit) => exact.has(hit.documentId)).length;
+    found += hits.filter((hit) => exact[q]?.has(hit.documentId)).length;
   }
-  return found / (count * 10);
+  return found / (vectors.length * 10);
+}
+
+function load(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
 }
 
 async function latencyBench(args: Args): Promise<void> {
   const deadline = Date.now() + args.maxSeconds * 1000;
-  const { index, cleanup, describe } = await openEngine(args.mode);
+  const engine = await openEngine(args);
+  const { index, cleanup, describe } = engine;
   console.log(`# search-index bench: ${describe}`);
   console.log(
     `# node ${process.version}, ${DIMS}-dim vectors, ${CHUNKS_PER_DOC} chunks/doc, 90% in the queried tenant`,
@@ -342,30 +410,43 @@ async function latencyBench(args: Args): Promise<void> {
         `\n## ${chunks} chunks${stopped ? ` (time budget reached before ${size})` : ""}: ${how} added ${added} chunks in ${seconds.toFixed(1)} s = ${(added / seconds).toFixed(0)} chunks/s (${((docs - startDocs) / seconds).toFixed(1)} docs/s)`,
       );
       const tenant = "bench-main";
+      const segments = await engine.prepare();
+      // The same queries for the setting and its baseline: drawn once per size.
+      const total = args.queries + 10;
+      const oneTerm = Array.from({ length: total }, () => queries.wordInRanks(50, 2000));
+      const threeTerms = Array.from(
+        { length: total },
+        () =>
+          `${queries.wordInRanks(10, 500)} ${queries.wordInRanks(100, 5000)} ${queries.wordInRanks(1000, 20000)}`,
+      );
+      const vectors = Array.from({ length: total }, () => queries.unitVector());
+      const filtered = Array.from({ length: total }, () => queries.unitVector());
+      const at = (i: number) => (i < 0 ? args.queries - 1 - i : i);
+      const semantic = (on: SearchIndex) => (i: number) =>
+        on.semantic({ tenant, filter: {}, limit: 10, vector: vectors[at(i)] as Float32Array });
       const results = [
-        await timeQueries("keyword, 1 mid-frequency term", args.queries, (_i) =>
-          index.keyword({ tenant, filter: {}, limit: 10, text: queries.wordInRanks(50, 2000) }),
+        await timeQueries("keyword, 1 mid-frequency term", args.queries, (i) =>
+          index.keyword({ tenant, filter: {}, limit: 10, text: oneTerm[at(i)] as string }),
         ),
-        await timeQueries("keyword, 3 terms (AND, OR fallback)", args.queries, () =>
-          index.keyword({
-            tenant,
-            filter: {},
-            limit: 10,
-            text: `${queries.wordInRanks(10, 500)} ${queries.wordInRanks(100, 5000)} ${queries.wordInRanks(1000, 20000)}`,
-          }),
+        await timeQueries("keyword, 3 terms (AND, OR fallback)", args.queries, (i) =>
+          index.keyword({ tenant, filter: {}, limit: 10, text: threeTerms[at(i)] as string }),
         ),
-        await timeQueries("semantic", args.queries, () =>
-          index.semantic({ tenant, filter: {}, limit: 10, vector: queries.unitVector() }),
-        ),
-        await timeQueries("semantic + category filter", args.queries, () =>
+        await timeQueries("semantic", args.queries, semantic(index)),
+        await timeQueries("semantic + category filter", args.queries, (i) =>
           index.semantic({
             tenant,
             filter: { categories: ["invoice"] },
             limit: 10,
-            vector: queries.unitVector(),
+            vector: filtered[at(i)] as Float32Array,
           }),
         ),
       ];
+      const former = engine.baseline;
+      const baseline = former
+        ? await former.run((on) => timeQueries(`baseline: ${former.describe}`, args.queries, semantic(on)))
+        : undefined;
+      if (baseline) results.push(baseline);
+      console.log(`load average ${load()}${segments ? `, ${segments}` : ""}`);
       console.log("| query | p50 ms | p95 ms | mean ms | empty |");
       console.log("|---|---:|---:|---:|---:|");
       for (const r of results) {
@@ -373,8 +454,21 @@ async function latencyBench(args: Args): Promise<void> {
           `| ${r.label} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.mean.toFixed(1)} | ${(r.emptyShare * 100).toFixed(0)}% |`,
         );
       }
-      const recall = await semanticRecall(index, kept, queries, 20);
-      console.log(`semantic recall@10 against an exact scan (20 queries, documents): ${recall.toFixed(3)}`);
+      const current = results[2];
+      if (baseline && current) {
+        console.log(
+          `semantic: p95 ${current.p95.toFixed(1)} ms vs baseline ${baseline.p95.toFixed(1)} ms = ${(current.p95 / baseline.p95).toFixed(2)}×, p50 ${(current.p50 / baseline.p50).toFixed(2)}× (load average ${load()})`,
+        );
+      }
+      const recallVectors = Array.from({ length: args.recallQueries }, () => queries.unitVector());
+      const exact = exactTop10(kept, recallVectors);
+      const recall = await semanticRecall(index, recallVectors, exact);
+      let line = `semantic recall@10 against an exact scan (${args.recallQueries} queries, documents): ${recall.toFixed(3)}`;
+      if (former) {
+        const before = await former.run((on) => semanticRecall(on, recallVectors, exact));
+        line += `; baseline (${former.describe}) ${before.toFixed(3)}; ratio ${(recall / before).toFixed(2)}×`;
+      }
+      console.log(line);
       if (stopped) break;
     }
   } finally {

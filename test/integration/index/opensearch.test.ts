@@ -3,7 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { OpenSearchIndex } from "../../../services/platform/index/opensearch.ts";
+import { DEFAULT_EF_SEARCH, OpenSearchIndex } from "../../../services/platform/index/opensearch.ts";
 import { axisVector, searchIndexContract } from "../../contract/search-index.ts";
 
 function required(name: string): string {
@@ -92,5 +92,46 @@ describe("opensearch search index specifics", () => {
       space_type: "cosinesimil",
       engine: "lucene",
     });
+  });
+
+  it("searches each graph with ef_search candidates (never fewer than k), and refuses a bad setting", async () => {
+    expect(() => new OpenSearchIndex({ url, index: `docmesh-test-ef-${run}`, efSearch: 0 })).toThrow(
+      expect.objectContaining({ kind: "invalid" }),
+    );
+    expect(() => new OpenSearchIndex({ url, index: `docmesh-test-ef-${run}`, efSearch: 2.5 })).toThrow(
+      expect.objectContaining({ kind: "invalid" }),
+    );
+    const name = `docmesh-test-ef-${run}`;
+    // ef_search below k (here 1) is raised to k; the default is DEFAULT_EF_SEARCH. Both are real
+    // k-NN queries with method_parameters that the server must accept and answer exactly here.
+    const low = new OpenSearchIndex({ url, index: name, efSearch: 1 });
+    const high = new OpenSearchIndex({ url, index: name });
+    expect(DEFAULT_EF_SEARCH).toBeGreaterThanOrEqual(1024);
+    try {
+      await low.ensure(8);
+      await high.ensure(8);
+      await low.upsertMany(
+        Array.from({ length: 24 }, (_, n) => ({
+          tenant: "t",
+          documentId: `d${n}`,
+          fileName: `d${n}.txt`,
+          title: `d${n}`,
+          category: "other" as const,
+          status: "INDEXED",
+          batch: "b",
+          createTime: new Date(),
+          fieldsText: "",
+          chunks: [{ ordinal: 0, text: `chunk ${n}`, embedding: axisVector(n % 8, Math.floor(n / 8)) }],
+        })),
+      );
+      for (const index of [low, high]) {
+        const hits = await index.semantic({ tenant: "t", filter: {}, limit: 3, vector: axisVector(5, 2) });
+        expect(hits[0]?.documentId).toBe("d21");
+        expect(hits).toHaveLength(3);
+      }
+    } finally {
+      await low.drop();
+      await Promise.all([low.close(), high.close()]);
+    }
   });
 });
