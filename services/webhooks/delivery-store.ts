@@ -88,21 +88,28 @@ export class DeliveryStore {
   }
 
   /**
-   * Leases up to `limit` due deliveries, at most one per endpoint per call and none of the endpoints
-   * in `skipEndpoints` (those this process is already sending to as much as it may), oldest due
-   * first. The lease lasts `leaseMs`; a process that dies mid-send leaves it to expire.
+   * Leases up to `limit` due deliveries, oldest due first, and of one endpoint no more than
+   * `perEndpoint` minus what this process already sends to it (`inFlight`), so one endpoint's backlog
+   * cannot take every slot. The lease lasts `leaseMs`; a process that dies mid-send leaves it to expire.
    */
-  async claim(limit: number, skipEndpoints: string[], leaseMs: number): Promise<ClaimedDelivery[]> {
+  async claim(
+    limit: number,
+    inFlight: ReadonlyMap<string, number>,
+    perEndpoint: number,
+    leaseMs: number,
+  ): Promise<ClaimedDelivery[]> {
     const { rows: due } = await this.db.query<{ id: string }>(
       `SELECT id FROM (
-         SELECT id, next_attempt_time,
+         SELECT id, endpoint_id, next_attempt_time,
                 row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_time, id) AS n
          FROM webhook_deliveries
          WHERE state = ${PENDING} AND next_attempt_time <= now()
            AND (lease_expire_time IS NULL OR lease_expire_time < now())
-           AND NOT (endpoint_id = ANY ($2::uuid[]))
-       ) due WHERE n = 1 ORDER BY next_attempt_time LIMIT $1`,
-      [limit, skipEndpoints],
+       ) due
+       LEFT JOIN unnest($2::uuid[], $3::int[]) AS busy (endpoint_id, sending) USING (endpoint_id)
+       WHERE n <= $4 - coalesce(busy.sending, 0)
+       ORDER BY next_attempt_time LIMIT $1`,
+      [limit, [...inFlight.keys()], [...inFlight.values()], perEndpoint],
     );
     if (due.length === 0) return [];
     const leaseId = randomUUID();

@@ -63,21 +63,21 @@ export class Dispatcher {
       const free = this.options.concurrency - this.sending.size;
       if (free > 0) {
         try {
-          claimed = await this.deliveries.claim(free, this.busyEndpoints(), this.options.timeoutMs + 30_000);
+          claimed = await this.deliveries.claim(
+            free,
+            this.inFlight,
+            PER_ENDPOINT,
+            this.options.timeoutMs + 30_000,
+          );
         } catch (error) {
           log.warn("claiming due webhook deliveries failed; retrying", { error: String(error) });
         }
       }
       for (const delivery of claimed) this.launch(delivery);
-      // More may be due right away (one per endpoint per claim); otherwise wait for a kick, a
-      // finished send or the poll.
+      // More may be due right away; otherwise wait for a kick, a finished send or the poll.
       if (claimed.length > 0 && this.sending.size < this.options.concurrency) continue;
       await this.sleep();
     }
-  }
-
-  private busyEndpoints(): string[] {
-    return [...this.inFlight].filter(([, count]) => count >= PER_ENDPOINT).map(([id]) => id);
   }
 
   private launch(delivery: ClaimedDelivery): void {

@@ -86,8 +86,8 @@ describe("webhook delivery store", () => {
     });
     await deliveries.enqueue(event(tenant, WebhookEventType.UPLOADED));
     const [first, second] = await Promise.all([
-      deliveries.claim(10, [], 60_000),
-      deliveries.claim(10, [], 60_000),
+      deliveries.claim(10, new Map(), 4, 60_000),
+      deliveries.claim(10, new Map(), 4, 60_000),
     ]);
     const claimed = [...(first ?? []), ...(second ?? [])].filter(
       (d) => d.endpointId === endpoint.endpoint.id,
@@ -96,7 +96,7 @@ describe("webhook delivery store", () => {
     const [delivery] = claimed;
     if (!delivery) throw new Error("nothing claimed");
     expect(delivery.secret).toMatch(/^whsec_/);
-    expect(await deliveries.claim(10, [], 60_000)).toEqual([]);
+    expect(await deliveries.claim(10, new Map(), 4, 60_000)).toEqual([]);
 
     expect(await deliveries.succeeded({ ...delivery, leaseId: randomUUID() }, 200)).toBe(false);
     expect(await deliveries.succeeded(delivery, 200)).toBe(true);
@@ -109,6 +109,21 @@ describe("webhook delivery store", () => {
     });
   });
 
+  it("leases no more to one endpoint than the per-endpoint cap leaves free", async () => {
+    const tenant = `t-${randomUUID()}`;
+    const { endpoint } = await endpoints.create(tenant, {
+      url: "https://1.1.1.1/f",
+      eventTypes: [],
+      description: "",
+    });
+    for (let i = 0; i < 6; i++) await deliveries.enqueue(event(tenant, WebhookEventType.UPLOADED));
+    const mine = (claimed: { endpointId: string }[]) => claimed.filter((d) => d.endpointId === endpoint.id);
+    expect(mine(await deliveries.claim(10, new Map([[endpoint.id, 3]]), 4, 60_000))).toHaveLength(1);
+    expect(mine(await deliveries.claim(10, new Map([[endpoint.id, 1]]), 4, 60_000))).toHaveLength(3);
+    expect(mine(await deliveries.claim(10, new Map(), 4, 60_000))).toHaveLength(2);
+    await endpoints.delete(tenant, endpoint.id);
+  });
+
   it("retries a failed attempt later, fails it after the last, and a redelivery makes it due again", async () => {
     const tenant = `t-${randomUUID()}`;
     const endpoint = await endpoints.create(tenant, {
@@ -117,15 +132,15 @@ describe("webhook delivery store", () => {
       description: "",
     });
     await deliveries.enqueue(event(tenant, WebhookEventType.UPLOADED));
-    const [delivery] = await deliveries.claim(10, [], 60_000);
+    const [delivery] = await deliveries.claim(10, new Map(), 4, 60_000);
     if (!delivery) throw new Error("nothing claimed");
     await deliveries.failed(delivery, { responseCode: 500, error: "HTTP 500", retryInMs: 60_000 });
-    expect(await deliveries.claim(10, [], 60_000)).toEqual([]); // not due for a minute
+    expect(await deliveries.claim(10, new Map(), 4, 60_000)).toEqual([]); // not due for a minute
     let [row] = (await deliveries.list(tenant, endpoint.endpoint.id, 0, 10)).deliveries;
     expect(row).toMatchObject({ state: WebhookDeliveryState.PENDING, attempts: 1, lastError: "HTTP 500" });
 
     await db.query("UPDATE webhook_deliveries SET next_attempt_time = now() WHERE id = $1", [delivery.id]);
-    const [again] = await deliveries.claim(10, [], 60_000);
+    const [again] = await deliveries.claim(10, new Map(), 4, 60_000);
     if (!again) throw new Error("not due again");
     expect(again.roundAttempts).toBe(1);
     await deliveries.failed(again, { responseCode: 0, error: "connect ECONNREFUSED" });
@@ -134,7 +149,7 @@ describe("webhook delivery store", () => {
 
     const redelivered = await deliveries.redeliver(tenant, endpoint.endpoint.id, delivery.id);
     expect(redelivered.state).toBe(WebhookDeliveryState.PENDING);
-    const [third] = await deliveries.claim(10, [], 60_000);
+    const [third] = await deliveries.claim(10, new Map(), 4, 60_000);
     expect(third?.roundAttempts).toBe(0);
     await expect(
       deliveries.redeliver(`t-${randomUUID()}`, endpoint.endpoint.id, delivery.id),
