@@ -121,6 +121,7 @@ async function openCluster(config: Config) {
     url: config.opensearchUrl,
     index: config.opensearchIndex,
     refresh: config.indexRefresh === "immediate" ? true : "wait_for",
+    efSearch: config.opensearchEfSearch,
   });
   const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: "docmesh" });
   const codec = await ConfluentEventCodec.create({ registryUrl: config.schemaRegistryUrl });

@@ -287,6 +287,12 @@ export const SETTINGS = {
     doc: "Cluster mode: name of the OpenSearch chunk index (one per deployment sharing a cluster).",
     parse: text,
   },
+  opensearchEfSearch: {
+    env: "DOCMESH_OPENSEARCH_EF_SEARCH",
+    default: "1024",
+    doc: "Cluster mode: HNSW candidates each semantic query keeps per graph (k-NN ef_search; at least k). 1024 holds recall@10 ≥ 0.95 to about 100k chunks per index on the benchmark's worst-case vectors; 2048 is the prediction for 1M (docs/search.md). Query time only: no reindex.",
+    parse: integer(1, 10_000),
+  },
   indexRefresh: {
     env: "DOCMESH_INDEX_REFRESH",
     default: "wait_for",
