@@ -52,13 +52,15 @@ export async function appendEvent(
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
   const outboxHeaders: Record<string, string> = { ...eventHeaders(event), ...trace, ...headers };
-  // Both rows in one round trip.
+  await tx.query("INSERT INTO outbox (document_id, topic, payload, headers) VALUES ($1, $2, $3, $4)", [
+    target.id,
+    topic,
+    bytes,
+    JSON.stringify(outboxHeaders),
+  ]);
   await tx.query(
-    `WITH outboxed AS (
-       INSERT INTO outbox (document_id, topic, payload, headers) VALUES ($1, $2, $3, $4)
-     )
-     INSERT INTO progress_log (document_id, sequence, tenant, batch_id, payload) VALUES ($1, $5, $6, $7, $3)`,
-    [target.id, topic, bytes, JSON.stringify(outboxHeaders), target.sequence, target.tenant, target.batch_id],
+    "INSERT INTO progress_log (document_id, sequence, tenant, batch_id, payload) VALUES ($1, $2, $3, $4, $5)",
+    [target.id, target.sequence, target.tenant, target.batch_id, bytes],
   );
   return event;
 }

@@ -209,17 +209,16 @@ export class DocumentStore {
     decide: (row: DocumentRow) => Transition | undefined,
   ): Promise<DocumentEvent | undefined> {
     return this.db.transaction(async (tx) => {
-      // Claim the event and lock the row in one round trip: no row when the event was already
-      // applied (the claim conflicts) or the document was deleted meanwhile; either way, nothing to do.
-      const { rows } = await tx.query<DocumentRow>(
-        `WITH claim AS (
-           INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
-         )
-         SELECT * FROM documents WHERE id = $3 AND EXISTS (SELECT 1 FROM claim) FOR UPDATE`,
-        [consumer, eventId, documentId],
+      const claimed = await tx.query(
+        "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        [consumer, eventId],
       );
+      if (claimed.rowCount === 0) return undefined;
+      const { rows } = await tx.query<DocumentRow>("SELECT * FROM documents WHERE id = $1 FOR UPDATE", [
+        documentId,
+      ]);
       const row = rows[0];
-      if (!row) return undefined;
+      if (!row) return undefined; // deleted meanwhile: nothing to do
       const transition = decide(row);
       if (!transition) return undefined;
       return this.transition(tx, row, transition);
