@@ -88,3 +88,13 @@ export function printCpu(
     );
   return total;
 }
+
+/** A live process's peak resident set (VmHWM) in MiB, or undefined once it has gone. */
+export function peakRssMiB(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}

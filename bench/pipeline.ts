@@ -16,7 +16,7 @@ import { loadConfig } from "../services/platform/config.ts";
 import { OpenSearchIndex } from "../services/platform/index/opensearch.ts";
 import { run } from "../services/runtime.ts";
 import { type ChildDocmesh, freePort, spawnDocmesh } from "../test/support/process.ts";
-import { printCpu, servicePids, snapshot } from "./cpu.ts";
+import { peakRssMiB, printCpu, servicePids, snapshot } from "./cpu.ts";
 import { benchDocuments, parseCeiling } from "./parse-ceiling.ts";
 
 const ocr = process.argv.includes("--ocr");
@@ -181,6 +181,13 @@ const pipelineCpuMs = (cpuSeconds / ids.length) * 1000;
 console.log(
   `  vs ceiling, CPU   ${(ceilingCpuMs / pipelineCpuMs).toFixed(2)}× (parse only ${ceilingCpuMs.toFixed(1)} ms CPU per document, pipeline ${pipelineCpuMs.toFixed(1)} ms)`,
 );
+
+// Memory: the peak resident set of each Docmesh process (embedded: every role and the parser
+// threads in this one; the parse ceiling's processes are not counted).
+const rss = Object.entries(cpuRoots)
+  .filter(([name]) => !servicePids()[name])
+  .map(([name, pid]) => `${name} ${peakRssMiB(pid)?.toFixed(0) ?? "?"} MiB`);
+console.log(`  peak RSS          ${rss.join(", ")}`);
 
 for (const { child } of children) await child.kill("SIGTERM");
 if (platform.index instanceof OpenSearchIndex) await platform.index.drop();
