@@ -290,7 +290,7 @@ export const SETTINGS = {
   opensearchEfSearch: {
     env: "DOCMESH_OPENSEARCH_EF_SEARCH",
     default: "1536",
-    doc: "Cluster mode: HNSW candidates each semantic query keeps per graph (k-NN ef_search; at least k). 1536 holds recall@10 ≥ 0.95 at 100k chunks per index on the benchmark's worst-case vectors (0.977); about 4096 is the prediction for 1M (docs/search.md). Query time only: no reindex.",
+    doc: "Cluster mode: HNSW candidates each semantic query keeps per graph (k-NN ef_search; at least k). 1536 holds recall@10 ≥ 0.95 at 100k chunks per index on the benchmark's worst-case vectors in many segments (0.977); one merged segment needs 4096, and 1M chunks 4096–8192 (docs/search.md). Query time only: no reindex.",
     parse: integer(1, 10_000),
   },
   indexRefresh: {
