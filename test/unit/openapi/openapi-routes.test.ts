@@ -23,9 +23,15 @@ async function services(): Promise<DescService[]> {
   return found;
 }
 
-/** `/v1/{name=documents/*}:watch` and `/v1/documents/{document}:watch` both become `/v1/documents/{}:watch`. */
+/**
+ * `/v1/{name=documents/*}:watch` and `/v1/documents/{document}:watch` both become
+ * `/v1/documents/{}:watch`; every star of a template (two in the webhook deliveries' name) is a
+ * segment variable.
+ */
 const normalize = (path: string) =>
-  path.replace(/\{[^}=]+=([^}]*)\/\*\}/g, "$1/{}").replace(/\{[^}]*\}/g, "{}");
+  path
+    .replace(/\{[^}=]+=([^}]*)\}/g, (_, template: string) => template.replace(/\*/g, "{}"))
+    .replace(/\{[^}]*\}/g, "{}");
 
 function contractRoutes(list: DescService[]): string[] {
   const routes: string[] = [];
