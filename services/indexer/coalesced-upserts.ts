@@ -7,6 +7,7 @@
 // still learns its own outcome: when a shared request fails, its documents are written again one
 // by one, so one bad document never fails the others.
 import type { IndexedDocument, SearchIndex } from "../platform/index/search-index.ts";
+import { tracedSystem, traceOperation } from "../platform/telemetry/ports.ts";
 
 /** Both engines replace many documents in one request (not part of the SearchIndex port). */
 interface ManyUpserts {
@@ -37,10 +38,15 @@ export class CoalescedUpserts {
   /** Resolves once the document is written and visible, as SearchIndex.upsert does. */
   upsert(document: IndexedDocument): Promise<void> {
     if (!hasUpsertMany(this.index)) return this.index.upsert(document);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ document, resolve, reject });
-      if (!this.writing) void this.drain();
-    });
+    const queued = () =>
+      new Promise<void>((resolve, reject) => {
+        this.queue.push({ document, resolve, reject });
+        if (!this.writing) void this.drain();
+      });
+    // Each document's trace shows its own `index.upsert` (its wait included); the shared request
+    // is its own `index.upsertMany` span, under the document whose write started it.
+    const system = tracedSystem(this.index);
+    return system ? traceOperation("index", system, "upsert", queued) : queued();
   }
 
   private async drain(): Promise<void> {

@@ -26,6 +26,27 @@ async function traced<R>(
   );
 }
 
+const SYSTEM = Symbol("docmesh.system");
+
+/** The engine behind a port that tracedPort wrapped; undefined for a port it did not wrap. */
+export function tracedSystem(port: object): string | undefined {
+  return (port as { [SYSTEM]?: string })[SYSTEM];
+}
+
+/**
+ * One traced operation of `port` that does not go through tracedPort's proxy: the indexer's
+ * document write waits for a request it shares with other documents (services/indexer), and each
+ * document's trace should still show its own write.
+ */
+export function traceOperation<R>(
+  port: string,
+  system: string,
+  operation: string,
+  call: () => Promise<R>,
+): Promise<R> {
+  return traced(port, operation, { "docmesh.port": port, "docmesh.system": system }, () => call());
+}
+
 /**
  * The same object, with `operations` (its async methods) traced. `system` names the engine behind
  * the port (minio, filesystem, opensearch, pglite). A Proxy keeps `instanceof` and every other member.
@@ -47,12 +68,20 @@ export function tracedPort<T extends object>(
     );
   }
   return new Proxy(target, {
-    get: (obj, key) => (wrapped.has(key) ? wrapped.get(key) : Reflect.get(obj, key, obj)),
+    get: (obj, key) =>
+      key === SYSTEM ? system : wrapped.has(key) ? wrapped.get(key) : Reflect.get(obj, key, obj),
   });
 }
 
 export const BLOB_OPERATIONS = ["put", "get", "read", "stat", "delete", "copyNew", "presignPut"] as const;
-export const INDEX_OPERATIONS = ["upsert", "delete", "keyword", "semantic", "countChunks"] as const;
+export const INDEX_OPERATIONS = [
+  "upsert",
+  "upsertMany",
+  "delete",
+  "keyword",
+  "semantic",
+  "countChunks",
+] as const;
 
 /** The AI provider with spans, latency, and the confidence of every answer it gives. */
 export function tracedAi(ai: AiProvider): AiProvider {
