@@ -2,16 +2,13 @@
 // dead letters through AdminService instead of Kafka tools. One consumer group for the deployment:
 // API processes that serve AdminService share its partitions; a record read twice is indexed once.
 import type { EventDecoder } from "../pipeline/stage-worker.ts";
-import type { EventBus, Subscription } from "../platform/bus/bus.ts";
+import { type EventBus, type Subscription, WAIT_OUT_FAILURES } from "../platform/bus/bus.ts";
 import { describeError } from "../platform/bus/delivery.ts";
 import { isRetriable } from "../platform/errors.ts";
 import { DOCUMENT_EVENTS_DLQ_TOPIC } from "../platform/events/topics.ts";
 import type { DeadLetterStore } from "./dead-letter-store.ts";
 
 export const DEAD_LETTER_INTAKE_GROUP = "docmesh.admin.dead-letters";
-
-/** The index must not miss a dead letter: a failing database is waited out, not skipped. */
-const INTAKE_RETRY = { maxAttempts: 1_000_000, initialBackoffMs: 200, maxBackoffMs: 10_000 };
 
 export function startDeadLetterIntake(
   bus: EventBus,
@@ -21,7 +18,7 @@ export function startDeadLetterIntake(
   return bus.subscribe({
     groupId: DEAD_LETTER_INTAKE_GROUP,
     topic: DOCUMENT_EVENTS_DLQ_TOPIC,
-    retry: INTAKE_RETRY,
+    retry: WAIT_OUT_FAILURES,
     concurrency: 4,
     handler: async (record) => {
       let decoded: Parameters<DeadLetterStore["record"]>[1];

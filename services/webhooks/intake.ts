@@ -4,15 +4,12 @@
 
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { EventDecoder } from "../pipeline/stage-worker.ts";
-import type { EventBus, Subscription } from "../platform/bus/bus.ts";
+import { type EventBus, type Subscription, WAIT_OUT_FAILURES } from "../platform/bus/bus.ts";
 import { DOCUMENT_EVENTS_TOPIC } from "../platform/events/topics.ts";
 import type { DeliveryStore } from "./delivery-store.ts";
 import { webhookBody, webhookEventType } from "./webhook-event.ts";
 
 export const WEBHOOK_INTAKE_GROUP = "docmesh.webhooks";
-
-/** No event may be missed: a failing database is waited out, not skipped. */
-const INTAKE_RETRY = { maxAttempts: 1_000_000, initialBackoffMs: 200, maxBackoffMs: 10_000 };
 
 export function startWebhookIntake(
   bus: EventBus,
@@ -23,7 +20,7 @@ export function startWebhookIntake(
   return bus.subscribe({
     groupId: WEBHOOK_INTAKE_GROUP,
     topic: DOCUMENT_EVENTS_TOPIC,
-    retry: INTAKE_RETRY,
+    retry: WAIT_OUT_FAILURES,
     // A new group starts at the end: no endpoint can want an event from before the role first ran.
     startFrom: "latest",
     concurrency: 8,

@@ -113,6 +113,16 @@ export interface EventBus {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 100, maxBackoffMs: 10_000 };
 
+/**
+ * For consumers that must not miss a record (the dead-letter index, webhook intake): a failing
+ * database is waited out, not skipped.
+ */
+export const WAIT_OUT_FAILURES: RetryPolicy = {
+  maxAttempts: 1_000_000,
+  initialBackoffMs: 200,
+  maxBackoffMs: 10_000,
+};
+
 /** Exponential backoff with full jitter. */
 export function backoffMs(policy: RetryPolicy, attempt: number, random = Math.random): number {
   const ceiling = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempt - 1));
